@@ -1,0 +1,10 @@
+/**
+ * hitrank — audio-based hit-song prediction (Yu, Yang, Hung & Chen, ICASSP 2018)
+ * for Node and the browser. This entry re-exports every browser-safe layer;
+ * Node-only helpers live in `hitrank/node`.
+ *
+ * @module hitrank
+ */
+export * from './errors.js';
+export * from './version.js';
+export * from './dsp/index.js';

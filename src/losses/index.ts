@@ -1,0 +1,6 @@
+/**
+ * hitrank/losses — see DESIGN.md §1 (being built).
+ *
+ * @module hitrank/losses
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * hitrank/metrics — see DESIGN.md §1 (being built).
+ *
+ * @module hitrank/metrics
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * hitrank/models — see DESIGN.md §1 (being built).
+ *
+ * @module hitrank/models
+ */
+export {};

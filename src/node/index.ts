@@ -1,0 +1,6 @@
+/**
+ * hitrank/node — Node-only helpers: audio decoding, files, caches.
+ *
+ * @module hitrank/node
+ */
+export {};

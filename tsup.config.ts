@@ -1,0 +1,25 @@
+import { defineConfig } from 'tsup';
+
+// One entry per public subpath (see package.json "exports"); the CLI is an
+// ESM-only executable.
+export default defineConfig([
+  {
+    entry: {
+      index: 'src/index.ts',
+      'dsp/index': 'src/dsp/index.ts',
+      'metrics/index': 'src/metrics/index.ts',
+      'sampling/index': 'src/sampling/index.ts',
+      'data/index': 'src/data/index.ts',
+      'losses/index': 'src/losses/index.ts',
+      'models/index': 'src/models/index.ts',
+      'node/index': 'src/node/index.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    splitting: true,
+    external: [/^@tensorflow\//],
+  },
+]);
