@@ -68,7 +68,12 @@ export class HitrankError extends Error {
  * @param what - how to name `x` in the message (e.g. `'audio samples'`).
  */
 export function assertFinite(x: ArrayLike<number>, what: string): void {
-  for (let i = 0; i < x.length; i++) {
+  // x·0 is 0 for finite x and NaN for NaN/±Infinity: one multiply-add per element.
+  let acc = 0;
+  const n = x.length;
+  for (let i = 0; i < n; i++) acc += x[i] * 0;
+  if (acc === 0) return;
+  for (let i = 0; i < n; i++) {
     const v = x[i];
     if (!Number.isFinite(v)) {
       throw new HitrankError('E_NAN', `${what} contain ${v} at index ${i}; expected finite numbers.`);

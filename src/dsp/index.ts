@@ -1,7 +1,40 @@
 /**
- * hitrank/dsp — PCM in, log-mel out. Pure TypeScript, no TensorFlow.js,
- * browser-safe; librosa 0.10 is the reference for names, defaults and numbers.
+ * hitrank/dsp — PCM in, log-mel out. Pure TypeScript on fft.js, no
+ * TensorFlow.js, browser-safe. librosa 0.10 is the reference for names,
+ * defaults and numbers: the librosa-named functions keep librosa's defaults,
+ * {@link logMel} and the {@link FEATURE_PRESETS} carry the paper's.
  *
  * @module hitrank/dsp
  */
-export {};
+export type { Spectrogram, PadMode, WindowName } from './types.js';
+export { hammingWindow, hannWindow, getWindow, type WindowOptions } from './window.js';
+export {
+  hzToMel,
+  melToHz,
+  melFrequencies,
+  fftFrequencies,
+  type MelScaleOptions,
+  type MelFrequenciesOptions,
+} from './melScale.js';
+export {
+  melFilterbank,
+  sparseMelFilterbank,
+  type MelFilterbankOptions,
+  type ResolvedMelFilterbankOptions,
+  type SparseMelFilterbank,
+} from './melFilterbank.js';
+export { stft, spectrogram, frameCount, type StftOptions, type SpectrogramOptions, type ComplexSpectrogram } from './stft.js';
+export { melSpectrogram, type MelSpectrogramOptions } from './melSpectrogram.js';
+export { powerToDb, type PowerToDbOptions } from './powerToDb.js';
+export {
+  logMel,
+  LogMelExtractor,
+  FEATURE_PRESETS,
+  type FeaturePreset,
+  type FeaturePresetName,
+  type LogMelOptions,
+  type MelScaling,
+} from './logMel.js';
+export { resample, type ResampleOptions } from './resample.js';
+export { toMono } from './toMono.js';
+export { midSegment, midFrames, type MidSegmentOptions, type Segment } from './midSegment.js';

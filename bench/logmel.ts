@@ -1,0 +1,93 @@
+// Log-mel of the 30-s fixture clip: hitrank vs librosa (issue 2's benchmark).
+//
+// librosa cannot run here (not packaged for Debian), so the peer is measured two
+// ways: the recorded librosa figures of ../shared/fixtures/mel/bench_results.json
+// (another machine), and numpy pipelines run in this same process tree
+// (bench/peers/numpy_logmel.py), which also calibrate the recorded librosa time
+// to this machine: librosa_here ≈ numpy_f64_here × (librosa_full / numpy_f64)_recorded.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LogMelExtractor } from '../src/dsp/index.js';
+import { MelEngine } from '../src/dsp/melSpectrogram.js';
+import { checkSignal, StftPlan } from '../src/dsp/stft.js';
+import { medianMs, printTable } from './timing.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const mel = resolve(root, '..', 'shared', 'fixtures', 'mel');
+const clip = join(mel, 'signals', 'music30.f32');
+if (!existsSync(clip)) throw new Error(`missing ${clip}: the benchmark needs ../shared/fixtures`);
+const b = readFileSync(clip);
+const y = new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+const iters = Number(process.env.BENCH_ITERS ?? 30);
+
+const paper = { sampleRate: 22050, nFft: 4096, hopLength: 2048, window: 'hamming' as const, nMels: 128 };
+const fx = new LogMelExtractor();
+const plan = new StftPlan(paper);
+const engine = new MelEngine(paper);
+const pa = new Float64Array(plan.nBins);
+const pb = new Float64Array(plan.nBins);
+
+const full = medianMs(() => fx.compute(y), iters);
+const check = medianMs(() => checkSignal(y), iters);
+const stftOnly = medianMs(() => {
+  const T = plan.frames(y.length);
+  for (let t = 0; t < T; t += 2) plan.powerFrames(y, t, t + 1 < T ? t + 1 : -1, pa, pb, 2);
+}, iters);
+const melOnly = medianMs(() => engine.compute(y), iters);
+const extractorsOnce = medianMs(() => new LogMelExtractor({ nMels: 127 }).compute(y), Math.min(iters, 10));
+
+// Peers
+const rec = JSON.parse(readFileSync(join(mel, 'bench_results.json'), 'utf8')) as {
+  runs: { single_thread?: { cases: Record<string, { median_ms: number }> }; [k: string]: unknown }[];
+};
+function recorded(name: string): number {
+  const xs: number[] = [];
+  for (const run of rec.runs) {
+    for (const v of Object.values(run)) {
+      const c = (v as { cases?: Record<string, { median_ms: number }> }).cases;
+      if (c && c[name]) xs.push(c[name].median_ms);
+    }
+  }
+  xs.sort((a, c) => a - c);
+  return xs[xs.length >> 1];
+}
+const librosaRec = recorded('librosa_full');
+const numpyRec = recorded('numpy_f64');
+
+let numpyNow: number | null = null;
+let librosaLike: number | null = null;
+try {
+  const out = execFileSync('/usr/bin/python3', [join(root, 'bench', 'peers', 'numpy_logmel.py'), mel, String(iters)], {
+    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const j = JSON.parse(out) as { numpy_f64: number; librosa_like: number };
+  numpyNow = j.numpy_f64;
+  librosaLike = j.librosa_like;
+} catch (e) {
+  console.log(`(numpy peer not run: ${(e as Error).message.split('\n')[0]}; install python3-numpy to measure it here)`);
+}
+
+console.log(`\nlogMel, 30-s clip (661 500 samples → [128 × 323]), median of ${iters} runs, one thread\n`);
+printTable([
+  ['stage', 'ms', 'share'],
+  ['input check (finite, float32)', check.toFixed(2), `${((100 * check) / full).toFixed(0)} %`],
+  ['STFT power (window + packed FFT)', stftOnly.toFixed(2), `${((100 * stftOnly) / full).toFixed(0)} %`],
+  ['mel filterbank (sparse)', (melOnly - stftOnly).toFixed(2), `${((100 * (melOnly - stftOnly)) / full).toFixed(0)} %`],
+  ['powerToDb + rest', (full - melOnly - check).toFixed(2), `${((100 * (full - melOnly - check)) / full).toFixed(0)} %`],
+  ['logMel total (LogMelExtractor.compute)', full.toFixed(2), '100 %'],
+  ['logMel incl. building a new extractor', extractorsOnce.toFixed(2), ''],
+]);
+const rows: string[][] = [['peer', 'peer ms', 'hitrank / peer']];
+if (numpyNow !== null && librosaLike !== null) {
+  const librosaHere = numpyNow * (librosaRec / numpyRec);
+  rows.push(['numpy_f64 naive (same run)', numpyNow.toFixed(2), (full / numpyNow).toFixed(2)]);
+  rows.push(['librosa-like numpy (same run)', librosaLike.toFixed(2), (full / librosaLike).toFixed(2)]);
+  rows.push(['librosa_full, calibrated to this run', librosaHere.toFixed(2), (full / librosaHere).toFixed(2)]);
+}
+rows.push(['librosa_full, recorded (other machine)', librosaRec.toFixed(2), (full / librosaRec).toFixed(2)]);
+console.log('');
+printTable(rows);

@@ -1,0 +1,146 @@
+import { HitrankError } from '../errors.js';
+import { checkSignal } from './stft.js';
+
+/** Options of {@link resample}. */
+export interface ResampleOptions {
+  /** Sampling rate of the input in Hz (an integer). */
+  from: number;
+  /** Sampling rate wanted in Hz (an integer). Default `22050`. */
+  to?: number;
+  /**
+   * Anti-aliasing filter.
+   * - `'hq'` (default): Kaiser β = 9 (≈ 90 dB stop band), 64·max(up, down) taps
+   *   each side, −6 dB point at 0.955 × the lower Nyquist: flat to ≈ 0.91 ×
+   *   Nyquist (≈ 10 kHz at 22.05 kHz) and ≥ 80 dB down from the Nyquist on.
+   * - `'scipy'`: exactly `scipy.signal.resample_poly`'s default filter (Kaiser
+   *   β = 5, 10·max(up, down) taps each side, cut-off at the Nyquist) — also
+   *   `librosa.resample(res_type='polyphase')`. Cheaper, but only ≈ 35–55 dB
+   *   of attenuation just above the new Nyquist.
+   */
+  quality?: 'hq' | 'scipy';
+}
+
+interface FilterDesign {
+  beta: number;
+  factor: number;
+  cutoff: number;
+}
+
+const DESIGNS: Record<'hq' | 'scipy', FilterDesign> = {
+  hq: { beta: 9.0, factor: 64, cutoff: 0.955 },
+  scipy: { beta: 5.0, factor: 10, cutoff: 1.0 },
+};
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Modified Bessel function of the first kind, order 0 (power series). */
+function besselI0(x: number): number {
+  let sum = 1;
+  let term = 1;
+  const q = (x * x) / 4;
+  for (let k = 1; k < 500; k++) {
+    term *= q / (k * k);
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return sum;
+}
+
+const filters = new Map<string, Float64Array>();
+
+/**
+ * The polyphase low-pass filter of `scipy.signal.resample_poly`:
+ * `firwin(2·half + 1, cutoff / max(up, down), window=('kaiser', β)) · up`
+ * (windowed sinc, scaled to unit gain at DC, times `up`).
+ */
+function designFilter(up: number, down: number, d: FilterDesign): Float64Array {
+  const { beta, factor } = d;
+  const key = `${up}/${down}/${beta}/${factor}/${d.cutoff}`;
+  const hit = filters.get(key);
+  if (hit) return hit;
+  const maxRate = Math.max(up, down);
+  const fc = d.cutoff / maxRate;
+  const half = factor * maxRate;
+  const numtaps = 2 * half + 1;
+  const alpha = 0.5 * (numtaps - 1);
+  const h = new Float64Array(numtaps);
+  const i0b = besselI0(beta);
+  let sum = 0;
+  for (let n = 0; n < numtaps; n++) {
+    const m = n - alpha;
+    const x = fc * m;
+    const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
+    const r = (n - alpha) / alpha;
+    const win = besselI0(beta * Math.sqrt(Math.max(0, 1 - r * r))) / i0b;
+    h[n] = fc * sinc * win;
+    sum += h[n];
+  }
+  for (let n = 0; n < numtaps; n++) h[n] = (h[n] / sum) * up;
+  if (filters.size > 32) filters.clear();
+  filters.set(key, h);
+  return h;
+}
+
+/**
+ * Band-limited resampling by a rational factor `up/down` with a polyphase FIR
+ * filter — the algorithm and alignment of `scipy.signal.resample_poly(y, up,
+ * down)` (= `librosa.resample(..., res_type='polyphase')`), with a sharper
+ * default filter (`quality: 'hq'`); `quality: 'scipy'` reproduces scipy's
+ * numbers. Any integer rates work (8, 16, 32, 44.1, 48 kHz → 22.05 kHz …); the
+ * output has `ceil(n · to / from)` samples.
+ *
+ * @param signal - mono PCM samples.
+ * @param opts - {@link ResampleOptions}; `to` defaults to 22050.
+ * @returns the resampled signal (a copy when `from === to`).
+ * @example
+ * ```ts
+ * const y22 = resample(y44, { from: 44100, to: 22050 });
+ * ```
+ */
+export function resample(signal: ArrayLike<number>, opts: ResampleOptions): Float32Array {
+  const y = checkSignal(signal);
+  const from = opts.from;
+  const to = opts.to ?? 22050;
+  for (const [name, v] of [['from', from], ['to', to]] as const) {
+    if (!Number.isInteger(v) || v < 1 || v > 1e7) {
+      throw new HitrankError('E_SAMPLE_RATE', `resample: '${name}' must be an integer rate in Hz, got ${v}.`);
+    }
+  }
+  const quality = opts.quality ?? 'hq';
+  const design = DESIGNS[quality];
+  if (!design) throw new HitrankError('E_PARAM', `quality must be 'hq' or 'scipy', got '${String(quality)}'.`);
+  const g = gcd(from, to);
+  const up = to / g;
+  const down = from / g;
+  const nIn = y.length;
+  if (up === 1 && down === 1) return y === signal ? y.slice() : y;
+  if (up * down > 1e8) {
+    throw new HitrankError('E_UNSUPPORTED', `resample ${from} → ${to} Hz needs an up/down factor of ${up}/${down}; too large.`);
+  }
+  const nOut = Math.floor((nIn * up) / down) + ((nIn * up) % down ? 1 : 0);
+  const h0 = designFilter(up, down, design);
+  const half = design.factor * Math.max(up, down);
+  // Zero-pad the filter so output samples land on the centre (scipy's alignment).
+  const nPrePad = down - (half % down);
+  const nPreRemove = Math.floor((half + nPrePad) / down);
+  const L = h0.length + nPrePad; // post padding only changes the length check
+  const out = new Float32Array(nOut);
+  for (let i = 0; i < nOut; i++) {
+    const p = (i + nPreRemove) * down; // index into the upsampled, filtered stream
+    // y_full[p/down] = Σ_j x[j] · h[p − j·up], 0 ≤ p − j·up < L, h = [0…0 (nPrePad), h0]
+    let jHi = Math.floor(p / up);
+    if (jHi > nIn - 1) jHi = nIn - 1;
+    let jLo = Math.ceil((p - L + 1) / up);
+    if (jLo < 0) jLo = 0;
+    let s = 0;
+    for (let j = jLo; j <= jHi; j++) {
+      const k = p - j * up - nPrePad;
+      if (k >= 0) s += y[j] * h0[k];
+    }
+    out[i] = s;
+  }
+  return out;
+}

@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { resample, toMono, midSegment, midFrames } from '../../src/dsp/index.js';
+import { HitrankError } from '../../src/errors.js';
+
+interface Case {
+  from: number;
+  to: number;
+  x: number[];
+  y: number[];
+}
+const ref = JSON.parse(readFileSync(new URL('./data/resample_ref.json', import.meta.url), 'utf8')) as { cases: Case[] };
+
+function tone(freq: number, rate: number, seconds: number, amp = 0.5): Float32Array {
+  const n = Math.round(rate * seconds);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) y[i] = amp * Math.sin((2 * Math.PI * freq * i) / rate);
+  return y;
+}
+
+/** Magnitude of the DFT of y at frequency f (Hann-windowed, single bin). */
+function dftMag(y: Float32Array, f: number, rate: number): number {
+  let re = 0;
+  let im = 0;
+  const n = y.length;
+  for (let i = 0; i < n; i++) {
+    const w = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / n);
+    const a = (2 * Math.PI * f * i) / rate;
+    re += y[i] * w * Math.cos(a);
+    im -= y[i] * w * Math.sin(a);
+  }
+  return Math.hypot(re, im);
+}
+
+function rms(y: Float32Array, from = 0, to = y.length): number {
+  let s = 0;
+  for (let i = from; i < to; i++) s += y[i] * y[i];
+  return Math.sqrt(s / (to - from));
+}
+
+describe('resample vs scipy.signal.resample_poly', () => {
+  expect(ref.cases.length).toBeGreaterThanOrEqual(6);
+  for (const c of ref.cases) {
+    it(`${c.from} → ${c.to} Hz: same length and samples (float32 rounding)`, () => {
+      const y = resample(Float32Array.from(c.x), { from: c.from, to: c.to, quality: 'scipy' });
+      expect(y.length).toBe(c.y.length);
+      let peak = 0;
+      for (const v of c.y) peak = Math.max(peak, Math.abs(v));
+      let worst = 0;
+      for (let i = 0; i < y.length; i++) worst = Math.max(worst, Math.abs(y[i] - c.y[i]));
+      // float32 output of a float64 computation: ≤ a few ulps of the peak.
+      expect(worst).toBeLessThanOrEqual(4e-7 * peak);
+    });
+  }
+});
+
+describe('resample is band-limited', () => {
+  it('a 1 kHz sine keeps its frequency at 44.1k → 22.05k', () => {
+    const y = resample(tone(1000, 44100, 1), { from: 44100, to: 22050 });
+    expect(y.length).toBe(22050);
+    const at = (f: number) => dftMag(y, f, 22050);
+    expect(at(1000)).toBeGreaterThan(100 * at(990));
+    expect(at(1000)).toBeGreaterThan(100 * at(1010));
+    // amplitude preserved in the passband (interior samples)
+    expect(rms(y, 2000, 20000)).toBeCloseTo(0.5 / Math.SQRT2, 3);
+  });
+
+  for (const [from, f] of [
+    [44100, 15000],
+    [48000, 13000],
+    [32000, 12500],
+  ] as const) {
+    it(`an out-of-band ${f} Hz tone at ${from} Hz is attenuated ≥ 80 dB ('hq')`, () => {
+      const y = resample(tone(f, from, 1), { from, to: 22050 });
+      const r = rms(y, 1000, y.length - 1000);
+      const db = 20 * Math.log10(r / (0.5 / Math.SQRT2));
+      expect(db).toBeLessThanOrEqual(-80);
+    });
+  }
+
+  it("'hq' passes 9.5 kHz within 0.1 dB and 'scipy' is what scipy is", () => {
+    const y = resample(tone(9500, 44100, 1), { from: 44100, to: 22050 });
+    const db = 20 * Math.log10(rms(y, 2000, 20000) / (0.5 / Math.SQRT2));
+    expect(Math.abs(db)).toBeLessThan(0.1);
+    const s = resample(tone(15000, 44100, 1), { from: 44100, to: 22050, quality: 'scipy' });
+    expect(20 * Math.log10(rms(s, 1000, s.length - 1000) / (0.5 / Math.SQRT2))).toBeLessThanOrEqual(-60);
+  });
+
+  it('upsampling 8k/16k → 22.05k keeps a 440 Hz tone and adds nothing above 4 kHz', () => {
+    for (const from of [8000, 16000]) {
+      const y = resample(tone(440, from, 1), { from, to: 22050 });
+      expect(y.length).toBe(22050);
+      expect(dftMag(y, 440, 22050)).toBeGreaterThan(1000 * dftMag(y, 8000 - 440, 22050) + 1e-9);
+    }
+  });
+
+  it('rejects non-integer or non-positive rates with E_SAMPLE_RATE', () => {
+    const y = new Float32Array(100);
+    expect(() => resample(y, { from: 0, to: 22050 })).toThrow(HitrankError);
+    expect(() => resample(y, { from: 44100.5, to: 22050 })).toThrow(/E_SAMPLE_RATE/);
+    expect(resample(y, { from: 22050 })).not.toBe(y);
+  });
+});
+
+describe('toMono, midSegment, midFrames', () => {
+  it('toMono averages channels like librosa.to_mono', () => {
+    const m = toMono([new Float32Array([1, 0, -1]), new Float32Array([0, 1, 1])]);
+    expect(Array.from(m)).toEqual([0.5, 0.5, 0]);
+    expect(() => toMono([new Float32Array(3), new Float32Array(2)])).toThrow(/E_SHAPE/);
+    expect(() => toMono([])).toThrow(/E_EMPTY/);
+  });
+
+  it('Mid-30 takes the middle 661 500 samples; short clips are zero-padded and flagged', () => {
+    const n = 22050 * 95 + 7;
+    const y = new Float32Array(n).map((_, i) => i / n);
+    const s = midSegment(y);
+    expect(s.samples.length).toBe(661500);
+    expect(s.start).toBe(Math.floor((n - 661500) / 2));
+    expect(s.padded).toBe(false);
+    expect(s.samples[0]).toBe(y[s.start]);
+    const short = midSegment(new Float32Array(1000).fill(0.25), { seconds: 1 });
+    expect(short.padded).toBe(true);
+    expect(short.samples.length).toBe(22050);
+    expect(short.samples[999]).toBe(0.25);
+    expect(short.samples[1000]).toBe(0);
+    expect(short.end).toBe(1000);
+  });
+
+  it('midFrames keeps the middle columns and pads short spectrograms', () => {
+    const S = { data: Float32Array.from({ length: 2 * 10 }, (_, i) => i), shape: [2, 10] as [number, number] };
+    const m = midFrames(S, 4);
+    expect(m.start).toBe(3);
+    expect(Array.from(m.spectrogram.data)).toEqual([3, 4, 5, 6, 13, 14, 15, 16]);
+    const p = midFrames(S, 12);
+    expect(p.padded).toBe(true);
+    expect(p.spectrogram.data[10]).toBe(0);
+    expect(p.spectrogram.data[12]).toBe(10);
+  });
+});
