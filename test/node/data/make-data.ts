@@ -1,0 +1,33 @@
+// Regenerates the compressed test files in this folder from the seeded
+// signals of ../synth.ts (run once by hand: `npx tsx test/node/data/make-data.ts`;
+// needs Debian's lame, vorbis-tools and flac). The tests only read the outputs.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeWav } from '../../../src/node/index.js';
+import { clips } from '../synth.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const tmp = mkdtempSync(join(tmpdir(), 'hitrank-data-'));
+function wav(name: string, clip: { sampleRate: number; channelData: Float32Array[] }): string {
+  const p = join(tmp, name);
+  writeFileSync(p, encodeWav(clip.channelData, clip.sampleRate, { bitDepth: 16 }));
+  return p;
+}
+const run = (cmd: string, args: string[]): void => {
+  console.log([cmd, ...args].join(' '));
+  execFileSync(cmd, args, { stdio: 'inherit' });
+};
+try {
+  run('lame', ['--quiet', '--noreplaygain', '-b', '128', '--resample', '44.1', '--id3v2-only', '--tt', 'hitrank test tone',
+    wav('a.wav', clips.mp3Stereo()), join(here, 'tone-44k-stereo.mp3')]);
+  run('lame', ['--quiet', '--noreplaygain', '-b', '64', wav('b.wav', clips.mp3Mono()), join(here, 'tone-22k-mono.mp3')]);
+  run('oggenc', ['--quiet', '-q', '2', '--serial', '1', '-o', join(here, 'tone-22k-mono.ogg'), wav('c.wav', clips.oggMono())]);
+  const d = wav('d.wav', clips.flacStereo());
+  run('flac', ['--silent', '--force', '-8', '-o', join(here, 'tone-16k-stereo.flac'), d]);
+  run('flac', ['--silent', '--force', '-8', '--ogg', '--serial-number=1', '-o', join(here, 'tone-16k-stereo.oga'), d]);
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

@@ -1,0 +1,56 @@
+// Deterministic test signals shared by the decoder tests and by
+// test/node/data/make-data.ts, which encoded the committed MP3/OGG/FLAC files.
+import seedrandom from 'seedrandom';
+
+/** One synthesised test clip: its sample rate and channels. */
+export interface SynthClip {
+  sampleRate: number;
+  channelData: Float32Array[];
+}
+
+/** `amp · sin(2π f n / sr)` for n = 0..frames-1, computed in double, stored float32. */
+export function sine(freq: number, amp: number, sampleRate: number, frames: number): Float32Array {
+  const y = new Float32Array(frames);
+  for (let n = 0; n < frames; n++) y[n] = amp * Math.sin((2 * Math.PI * freq * n) / sampleRate);
+  return y;
+}
+
+/**
+ * Linear chirp `amp · sin(2π (f0 t + (f1 − f0) t² / (2T)))`, t = n / sr, T = frames / sr
+ * (no two lags look alike, so alignment checks are meaningful).
+ */
+export function chirp(f0: number, f1: number, amp: number, sampleRate: number, frames: number): Float32Array {
+  const y = new Float32Array(frames);
+  const T = frames / sampleRate;
+  for (let n = 0; n < frames; n++) {
+    const t = n / sampleRate;
+    y[n] = amp * Math.sin(2 * Math.PI * (f0 * t + ((f1 - f0) * t * t) / (2 * T)));
+  }
+  return y;
+}
+
+/** Uniform noise in [-amp, amp) from a seeded generator. */
+export function noise(amp: number, frames: number, seed: string): Float32Array {
+  const rng = seedrandom(seed);
+  const y = new Float32Array(frames);
+  for (let n = 0; n < frames; n++) y[n] = amp * (2 * rng() - 1);
+  return y;
+}
+
+/** The clips behind test/node/data/*: name → signal (see data/README.md). */
+export const clips = {
+  /** tone-44k-stereo.mp3 (with an ID3v2 tag): 1 s, 44100 Hz, L = chirp 200→2000 Hz, R = 1000 Hz sine. */
+  mp3Stereo: (): SynthClip => ({
+    sampleRate: 44100,
+    channelData: [chirp(200, 2000, 0.5, 44100, 44100), sine(1000, 0.3, 44100, 44100)],
+  }),
+  /** tone-22k-mono.mp3 (no tag; starts with an MPEG frame sync): 1 s, 22050 Hz, chirp 300→3000 Hz. */
+  mp3Mono: (): SynthClip => ({ sampleRate: 22050, channelData: [chirp(300, 3000, 0.5, 22050, 22050)] }),
+  /** tone-22k-mono.ogg (Ogg Vorbis): 1 s, 22050 Hz, chirp 100→4000 Hz. */
+  oggMono: (): SynthClip => ({ sampleRate: 22050, channelData: [chirp(100, 4000, 0.5, 22050, 22050)] }),
+  /** tone-16k-stereo.flac (lossless, 16-bit): 0.5 s, 16000 Hz, L = 300 Hz sine, R = seeded noise. */
+  flacStereo: (): SynthClip => ({
+    sampleRate: 16000,
+    channelData: [sine(300, 0.4, 16000, 8000), noise(0.05, 8000, 'hitrank-flac')],
+  }),
+};
