@@ -7,6 +7,7 @@ export default defineConfig([
     entry: {
       index: 'src/index.ts',
       'dsp/index': 'src/dsp/index.ts',
+      'audio/index': 'src/audio/index.ts',
       'metrics/index': 'src/metrics/index.ts',
       'sampling/index': 'src/sampling/index.ts',
       'data/index': 'src/data/index.ts',

@@ -8,3 +8,4 @@
 export * from './errors.js';
 export * from './version.js';
 export * from './dsp/index.js';
+export * from './audio/index.js';

@@ -4,10 +4,7 @@
  *
  * @module hitrank/node
  */
-export type { DecodedAudio, AudioFormat } from './types.js';
-export { decodeWav } from './decodeWav.js';
-export { encodeWav, type EncodeWavOptions } from './encodeWav.js';
-export { sniffAudioFormat, type SniffResult, type KnownAudioFormat, type UnknownAudioFormat } from './sniffAudioFormat.js';
-export { decodeAudio, type DecodeAudioOptions } from './decodeAudio.js';
+// The browser-safe decoders of hitrank/audio, re-exported for Node users.
+export * from '../audio/index.js';
 export { loadAudio, type LoadAudioOptions } from './loadAudio.js';
 export { writeFileAtomic } from './writeFileAtomic.js';

@@ -7,8 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { resample, toMono } from '../dsp/index.js';
 import { HitrankError, assertInteger } from '../errors.js';
-import { decodeAudio } from './decodeAudio.js';
-import type { DecodedAudio } from './types.js';
+import { decodeAudio } from '../audio/decodeAudio.js';
+import type { DecodedAudio } from '../audio/types.js';
 
 /** Options of {@link loadAudio}. */
 export interface LoadAudioOptions {
