@@ -27,7 +27,7 @@ function layerRule(level, extraPatterns = []) {
 const noTf = { group: ['@tensorflow/*'], message: 'Layers below `losses` must not import TensorFlow.js.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'docs/**', 'node_modules/**', 'coverage/**', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'docs/**', 'node_modules/**', 'coverage/**', '.cache/**', '.ci-out/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

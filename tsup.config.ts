@@ -13,6 +13,7 @@ export default defineConfig([
       'data/index': 'src/data/index.ts',
       'losses/index': 'src/losses/index.ts',
       'models/index': 'src/models/index.ts',
+      'training/index': 'src/training/index.ts',
       'node/index': 'src/node/index.ts',
     },
     format: ['esm', 'cjs'],
@@ -22,5 +23,20 @@ export default defineConfig([
     target: 'es2022',
     splitting: true,
     external: [/^@tensorflow\//],
+  },
+  {
+    // The `hitrank` executable (package.json "bin"): ESM only, with a shebang.
+    // Its chunks stay in dist/cli/; feature workers load the chunk that holds
+    // extractFeatures (see src/node/extractFeatures.ts).
+    entry: { main: 'src/cli/main.ts' },
+    outDir: 'dist/cli',
+    format: ['esm'],
+    dts: false,
+    sourcemap: true,
+    clean: false,
+    target: 'es2022',
+    splitting: true,
+    external: [/^@tensorflow\//],
+    banner: { js: '#!/usr/bin/env node' },
   },
 ]);

@@ -38,3 +38,12 @@ export {
 export { resample, type ResampleOptions } from './resample.js';
 export { toMono } from './toMono.js';
 export { midSegment, midFrames, type MidSegmentOptions, type Segment } from './midSegment.js';
+export {
+  jynetFeatures,
+  jynetFeaturesFrom22k,
+  JYNET_FEATURES,
+  type JynetFeatures,
+  type JynetFeaturesOptions,
+  type JynetStandardize,
+  type JynetStandardizer,
+} from './jynetFeatures.js';

@@ -1,6 +1,8 @@
 /**
  * hitrank/node — Node-only helpers: audio decoding (WAV, MP3, FLAC, Ogg
- * Vorbis), WAV encoding and atomic file writes.
+ * Vorbis) and WAV encoding, atomic file writes, dataset manifests and play
+ * logs from disk, parallel cached feature extraction, an atomic `tf.io` file
+ * handler for models, a progress bar, and the synthetic demo dataset.
  *
  * @module hitrank/node
  */
@@ -8,3 +10,50 @@
 export * from '../audio/index.js';
 export { loadAudio, type LoadAudioOptions } from './loadAudio.js';
 export { writeFileAtomic } from './writeFileAtomic.js';
+export {
+  readManifest,
+  writeManifest,
+  DataFileError,
+  type Manifest,
+  type ManifestProblem,
+  type ReadManifestOptions,
+  type WriteManifestOptions,
+} from './manifest.js';
+export { readPlayLogs, readReleases, hitScoresFromPlayLogFiles, type ReadPlayLogsOptions } from './playLogs.js';
+export {
+  FEATURE_FILE_MAGIC,
+  FEATURE_FILE_VERSION,
+  FEATURE_FILE_HEADER_BYTES,
+  featureSpecJson,
+  featureCacheKey,
+  featureCachePath,
+  encodeFeatureFile,
+  decodeFeatureFile,
+  readCachedFeatures,
+  writeCachedFeatures,
+  removeStaleTempFiles,
+  type SegmentChoice,
+  type FeatureSpec,
+  type CachedFeatures,
+  type CacheLookup,
+} from './featureCache.js';
+export {
+  extractFeatures,
+  type ExtractFeaturesOptions,
+  type ExtractFeaturesResult,
+  type ExtractProgress,
+  type ExtractStats,
+  type FeatureFailure,
+} from './extractFeatures.js';
+export { fileHandler, type FileHandlerOptions } from './fileHandler.js';
+export { createProgress, formatProgress, formatDuration, type Progress, type ProgressOptions, type ProgressStream } from './progress.js';
+export {
+  synthesizeDemoDataset,
+  writeDemoDataset,
+  DEMO_DESCRIPTOR_NAMES,
+  type DemoDataOptions,
+  type ResolvedDemoDataOptions,
+  type DemoDataset,
+  type DemoSong,
+  type WrittenDemoDataset,
+} from './demoData.js';

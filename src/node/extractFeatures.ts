@@ -1,0 +1,586 @@
+/**
+ * Features for a whole manifest: decode → segment → log-mel, in parallel
+ * worker threads, through the content-addressed feature cache.
+ *
+ * @module
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { decodeAudio } from '../audio/decodeAudio.js';
+import type { HitDataset, ManifestRow } from '../data/index.js';
+import { LogMelExtractor, midSegment, resample, toMono, type FeaturePreset, type FeaturePresetName, type LogMelOptions } from '../dsp/index.js';
+import { HitrankError } from '../errors.js';
+import {
+  featureCacheKey,
+  featureSpecJson,
+  readCachedFeatures,
+  removeStaleTempFiles,
+  writeCachedFeatures,
+  type CachedFeatures,
+  type SegmentChoice,
+} from './featureCache.js';
+import type { Manifest } from './manifest.js';
+
+/** Progress of {@link extractFeatures}, reported after every song. */
+export interface ExtractProgress {
+  /** Songs finished (any outcome). */
+  done: number;
+  /** Songs in the run. */
+  total: number;
+  /** Songs whose features came from the cache. */
+  cached: number;
+  /** Songs whose features were computed now. */
+  extracted: number;
+  /** Songs that failed. */
+  failed: number;
+  /** Id of the song that just finished. */
+  id: string;
+}
+
+/** Options of {@link extractFeatures}. */
+export interface ExtractFeaturesOptions {
+  /**
+   * Feature cache folder (created if needed). Features found there are reused,
+   * new ones are written as soon as each song is done. Default: no cache.
+   */
+  cacheDir?: string;
+  /**
+   * Number of worker threads. Default `os.availableParallelism()` (capped at
+   * the number of songs). `1` runs in the calling thread without workers.
+   */
+  jobs?: number;
+  /**
+   * The feature recipe: a preset name (`'paper'`, `'hspCnn'`) or full
+   * `LogMelOptions` (a preset plus overrides). Default `'paper'`.
+   */
+  features?: FeaturePresetName | LogMelOptions;
+  /**
+   * Which part of each song: `'mid30'` (the paper's Mid-30, default for
+   * presets without fixed `frames`), `'whole'` (default for presets that
+   * pick frames themselves, e.g. `hspCnn`), or `{ seconds }` for the middle
+   * `seconds`.
+   */
+  segment?:
+    | 'mid30'
+    | 'whole'
+    | {
+        /** Length of the middle segment in seconds. */
+        seconds: number;
+      };
+  /**
+   * Keep the features in memory and return them in `dataset.mels`. Default
+   * `true`; `false` only fills the cache (what `hitrank features` does; needs `cacheDir`).
+   */
+  collect?: boolean;
+  /** Called after every song. */
+  onProgress?: (p: ExtractProgress) => void;
+  /** Stops the run: queued songs are not started, workers are terminated, the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/** A song whose features could not be made. */
+export interface FeatureFailure {
+  /** Song id. */
+  id: string;
+  /** Index of the song in the input rows. */
+  index: number;
+  /** The audio path. */
+  audio: string;
+  /** Error code (`E_IO` missing/unreadable file, `E_CORRUPT_FILE`, `E_UNSUPPORTED`, …; `E_INTERNAL` for a crash). */
+  code: string;
+  /** What went wrong, naming the file. */
+  message: string;
+}
+
+/** Counts of an {@link extractFeatures} run. */
+export interface ExtractStats {
+  /** Songs in the input. */
+  total: number;
+  /** Songs served from the cache. */
+  cached: number;
+  /** Songs computed in this run. */
+  extracted: number;
+  /** Songs that failed (see `failed`). */
+  failed: number;
+  /** Cache files that failed verification and were re-extracted (included in `extracted`). */
+  corrupt: number;
+  /** Worker threads used (0 = ran in the calling thread). */
+  workers: number;
+  /** Wall time in seconds. */
+  seconds: number;
+}
+
+/** Result of {@link extractFeatures}. */
+export interface ExtractFeaturesResult {
+  /**
+   * The songs that succeeded, in input order: ids, hit scores, artists,
+   * mels + melShape (when `collect`), tags / tagNames (when the rows have tags).
+   */
+  dataset: HitDataset;
+  /** Songs that failed, with the reason. Their rows are left out of `dataset`; rerunning redoes only them. */
+  failed: FeatureFailure[];
+  /** Ids of songs shorter than the segment (zero-padded at the end; the paper does not say what it did). */
+  padded: string[];
+  /** Counts and time. */
+  stats: ExtractStats;
+  /** The resolved feature recipe. */
+  features: FeaturePreset;
+  /** The resolved segment. */
+  segment: SegmentChoice;
+  /**
+   * `[nMels, frames]` of every song's features; frames is 0 when it differs
+   * per song (segment `'whole'` with a recipe that keeps every frame, only
+   * allowed with `collect: false`).
+   */
+  melShape: [number, number];
+}
+
+interface SongTask {
+  index: number;
+  audio: string;
+}
+
+interface SongResult {
+  index: number;
+  status: 'cached' | 'extracted' | 'failed';
+  data?: Float32Array;
+  padded?: boolean;
+  corrupt?: boolean;
+  error?: { code: string; message: string };
+}
+
+interface WorkerSetup {
+  features: FeaturePreset;
+  segment: SegmentChoice;
+  cacheDir: string | undefined;
+  collect: boolean;
+}
+
+const WORKER_FLAG = '__hitrankFeatureWorker';
+
+/** Per-thread state: the extractor (FFT plan, filterbank) is built once. */
+class SongProcessor {
+  private readonly extractor: LogMelExtractor;
+  private readonly specJson: string;
+  readonly shape: [number, number];
+  private readonly segmentSamples: number;
+
+  constructor(private readonly setup: WorkerSetup) {
+    this.extractor = new LogMelExtractor({ ...setup.features, preset: undefined, resample: false });
+    this.specJson = featureSpecJson({ features: setup.features, segment: setup.segment });
+    const f = this.extractor.features;
+    this.segmentSamples = setup.segment.kind === 'mid' ? Math.round(setup.segment.seconds * f.sampleRate) : -1;
+    this.shape = [f.nMels, f.frames ?? (this.segmentSamples > 0 ? this.extractor.frames(this.segmentSamples) : 0)];
+  }
+
+  async process(task: SongTask): Promise<SongResult> {
+    try {
+      return await this.run(task);
+    } catch (e) {
+      const code = e instanceof HitrankError ? e.code : 'E_INTERNAL';
+      let message = e instanceof Error ? e.message : String(e);
+      if (e instanceof HitrankError && message.startsWith(`${code}: `)) message = message.slice(code.length + 2);
+      if (!message.includes(task.audio)) message = `${task.audio}: ${message}`;
+      return { index: task.index, status: 'failed', error: { code, message } };
+    }
+  }
+
+  private async run(task: SongTask): Promise<SongResult> {
+    const { cacheDir, collect } = this.setup;
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(task.audio);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException)?.code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
+      throw new HitrankError('E_IO', `cannot read audio file ${task.audio}: ${why}.`);
+    }
+    const key = featureCacheKey(bytes, this.specJson);
+    let corrupt = false;
+    if (cacheDir !== undefined) {
+      const hit = await readCachedFeatures(cacheDir, key, this.specJson);
+      if (hit.status === 'hit' && this.fits(hit.features)) {
+        const r: SongResult = { index: task.index, status: 'cached', padded: hit.features.padded };
+        if (collect) r.data = hit.features.data;
+        return r;
+      }
+      corrupt = hit.status !== 'miss';
+    }
+    const features = await this.compute(bytes, task.audio);
+    if (cacheDir !== undefined) await writeCachedFeatures(cacheDir, key, features, this.specJson);
+    const r: SongResult = { index: task.index, status: 'extracted', padded: features.padded, corrupt };
+    if (collect) r.data = features.data;
+    return r;
+  }
+
+  private fits(f: CachedFeatures): boolean {
+    return f.shape[0] === this.shape[0] && (this.shape[1] === 0 || f.shape[1] === this.shape[1]);
+  }
+
+  private async compute(bytes: Uint8Array, path: string): Promise<CachedFeatures> {
+    const f = this.extractor.features;
+    const audio = await decodeAudio(bytes);
+    let y = audio.channelData.length > 1 ? toMono(audio.channelData) : audio.channelData[0];
+    const sourceSeconds = y.length / audio.sampleRate;
+    if (y.length === 0) throw new HitrankError('E_CORRUPT_FILE', `${path}: the file decodes to no samples.`);
+    if (audio.sampleRate !== f.sampleRate) y = resample(y, { from: audio.sampleRate, to: f.sampleRate });
+    let padded = false;
+    if (this.setup.segment.kind === 'mid') {
+      const seg = midSegment(y, { sampleRate: f.sampleRate, seconds: this.setup.segment.seconds });
+      y = seg.samples;
+      padded = seg.padded;
+    } else if (f.frames !== null) {
+      // The extractor keeps the middle `frames` columns and zero-pads shorter songs: report those.
+      const natural = f.center ? 1 + Math.floor(y.length / f.hopLength) : 1 + Math.floor((y.length - f.nFft) / f.hopLength);
+      padded = natural < f.frames;
+    }
+    const S = this.extractor.compute(y, f.sampleRate);
+    return { data: S.data, shape: S.shape, padded, sourceSeconds };
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Worker side. Workers load *this same module file* (dist chunk, dist CJS
+// bundle or the .ts source under tsx), so the worker code always sits next to
+// the code that spawns it, whatever the bundler did.
+
+if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null)?.[WORKER_FLAG] === true) {
+  const port = parentPort;
+  const processor = new SongProcessor((workerData as { setup: WorkerSetup }).setup);
+  port.on('message', (msg: { type: 'task'; task: SongTask } | { type: 'stop' }) => {
+    if (msg.type === 'stop') {
+      port.close();
+      return;
+    }
+    void processor.process(msg.task).then((r) => {
+      // Transfer (not copy) the features; copy first if they are a view into a larger buffer.
+      if (r.data && (r.data.byteOffset !== 0 || r.data.byteLength !== r.data.buffer.byteLength)) r.data = r.data.slice();
+      port.postMessage({ type: 'result', result: r }, r.data ? [r.data.buffer as ArrayBuffer] : []);
+    });
+  });
+  port.postMessage({ type: 'ready' });
+}
+
+/**
+ * The file this code runs from (a dist chunk, the CJS bundle, or the `.ts`
+ * source under tsx / vitest). Deliberately not `import.meta.url`: that syntax
+ * is a SyntaxError in the CommonJS build (tsup keeps it verbatim there), so
+ * the file is read from V8's structured stack trace of this very function.
+ */
+function selfPath(): string {
+  if (typeof __filename === 'string' && __filename.length > 0) return __filename;
+  const original = Error.prepareStackTrace;
+  let file: string | null | undefined;
+  try {
+    Error.prepareStackTrace = (_e, frames) => frames;
+    const frames = new Error().stack as unknown as NodeJS.CallSite[];
+    file = Array.isArray(frames) ? frames[0]?.getFileName() : undefined;
+  } finally {
+    Error.prepareStackTrace = original;
+  }
+  if (typeof file !== 'string' || file.length === 0) {
+    throw new HitrankError('E_UNSUPPORTED', 'cannot locate the hitrank module file to start feature workers; use jobs: 1.');
+  }
+  return file.startsWith('file:') ? fileURLToPath(file) : file;
+}
+
+/**
+ * How to start a worker on `entry`. Compiled JavaScript: the file itself. From
+ * TypeScript sources (tsx, vitest) a worker cannot start on a `.ts` file, even
+ * with `--import tsx` in its execArgv (Node 20): a tiny bootstrap registers
+ * tsx's loader in the worker with `tsx/esm/api`, then imports the source module.
+ */
+function workerEntry(entry: string): { spec: string | URL; eval: boolean } {
+  if (!/\.[cm]?tsx?$/.test(entry)) return { spec: pathToFileURL(entry), eval: false };
+  // tsx's `--import` entry registers itself only on the main thread under Node 20, so use its API.
+  // require.resolve picks the CommonJS build of 'tsx/esm/api'; the ESM build sits next to it.
+  const api = pathToFileURL(createRequire(entry).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const self = pathToFileURL(entry).href;
+  return {
+    spec: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); });`,
+    eval: true,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Main side.
+
+function resolveSegment(seg: ExtractFeaturesOptions['segment'], features: FeaturePreset): SegmentChoice {
+  if (seg === undefined) return features.frames !== null ? { kind: 'whole' } : { kind: 'mid', seconds: 30 };
+  if (seg === 'mid30') return { kind: 'mid', seconds: 30 };
+  if (seg === 'whole') return { kind: 'whole' };
+  if (seg && typeof seg === 'object' && typeof seg.seconds === 'number' && seg.seconds > 0 && Number.isFinite(seg.seconds)) {
+    return { kind: 'mid', seconds: seg.seconds };
+  }
+  throw new HitrankError('E_PARAM', `segment must be 'mid30', 'whole' or { seconds: number > 0 }, got ${JSON.stringify(seg)}.`);
+}
+
+function checkRows(rows: readonly ManifestRow[]): void {
+  if (!Array.isArray(rows)) throw new HitrankError('E_PARAM', 'extractFeatures needs an array of manifest rows or a Manifest.');
+  if (rows.length === 0) throw new HitrankError('E_EMPTY', 'extractFeatures got no songs.');
+  rows.forEach((r, i) => {
+    if (!r || typeof r.id !== 'string' || typeof r.audio !== 'string' || r.audio.length === 0) {
+      throw new HitrankError('E_PARAM', `rows[${i}] must have a string id and a non-empty audio path.`);
+    }
+  });
+}
+
+/**
+ * Computes the features of every song of a manifest (DESIGN.md §4): per song,
+ * read the file → decode (WAV / MP3 / FLAC / Ogg Vorbis) → down-mix to mono
+ * (channel mean) → resample to the preset's rate (`resample`) → the segment
+ * (`midSegment`, the paper's Mid-30 by default) → `logMel` with the preset.
+ * Equivalent to `librosa.load(path, sr=22050, mono=True)` + the middle 30 s +
+ * `logMel` per song, but parallel and resumable:
+ *
+ * - **Workers**: `jobs` `worker_threads` each build the FFT plan and
+ *   filterbank once and take songs one at a time; `jobs: 1` runs in the
+ *   calling thread. Results are identical (bit for bit) for any `jobs`.
+ * - **Cache** (`cacheDir`): features are content-addressed by the audio bytes
+ *   and the full recipe (`featureCacheKey`) and written atomically as soon as
+ *   each song is done, so a killed run loses at most the songs in flight;
+ *   rerunning reads the finished ones back. A corrupt cache file is
+ *   re-extracted and overwritten, never used.
+ * - **Failures**: a missing or undecodable file does not stop the run: the
+ *   song is listed in `failed` with its path and reason and left out of
+ *   `dataset`, every other song is finished and cached. Check
+ *   `failed.length` (the CLI exits with code 1).
+ *
+ * Worker threads load the module file that contains this function (found
+ * through `__filename` or the stack trace); from TypeScript sources they are
+ * started with tsx's loader. If that file cannot be found or workers cannot
+ * start, the songs are processed in the calling thread (`stats.workers` is
+ * then 0). If your bundler merges hitrank into one file with your own code,
+ * use `jobs: 1`.
+ *
+ * @param input - a {@link Manifest} from `readManifest` (its `tagNames` are
+ *   used) or an array of manifest rows with absolute (or cwd-relative) audio paths.
+ * @param options - see {@link ExtractFeaturesOptions}.
+ * @returns the dataset of the successful songs, the failures and counts.
+ * @throws HitrankError `E_PARAM` / `E_EMPTY` for bad options or no rows (before any work);
+ *   `signal.reason` when aborted.
+ *
+ * @example
+ * ```ts
+ * const manifest = await readManifest('songs.csv');
+ * const { dataset, failed } = await extractFeatures(manifest, { cacheDir: '.hitrank-cache', jobs: 4 });
+ * if (failed.length) console.error(failed.map((f) => f.message).join('\n'));
+ * ```
+ */
+export async function extractFeatures(
+  input: Pick<Manifest, 'rows' | 'tagNames'> | readonly ManifestRow[],
+  options: ExtractFeaturesOptions = {},
+): Promise<ExtractFeaturesResult> {
+  const t0 = performance.now();
+  const rows: readonly ManifestRow[] = Array.isArray(input) ? input : (input as Manifest)?.rows;
+  const tagNames = Array.isArray(input) ? undefined : (input as Manifest).tagNames;
+  checkRows(rows);
+  const collect = options.collect ?? true;
+  const cacheDir = options.cacheDir;
+  if (!collect && cacheDir === undefined) {
+    throw new HitrankError('E_PARAM', 'collect: false keeps nothing unless a cacheDir is given.');
+  }
+  const featOpts: LogMelOptions = typeof options.features === 'string' ? { preset: options.features } : (options.features ?? {});
+  const features: FeaturePreset = { ...new LogMelExtractor(featOpts).features };
+  const segment = resolveSegment(options.segment, features);
+  if (collect && segment.kind === 'whole' && features.frames === null) {
+    throw new HitrankError(
+      'E_PARAM',
+      "segment 'whole' with a recipe that keeps every frame gives songs different shapes; " +
+        "use segment 'mid30' (or { seconds }) or a preset with fixed frames, or collect: false.",
+    );
+  }
+  const n = rows.length;
+  let jobs = options.jobs ?? availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 1024) throw new HitrankError('E_PARAM', `jobs must be an integer in [1, 1024], got ${jobs}.`);
+  jobs = Math.min(jobs, n);
+  const signal = options.signal;
+  signal?.throwIfAborted();
+
+  if (cacheDir !== undefined) await removeStaleTempFiles(cacheDir);
+  const setup: WorkerSetup = { features, segment, cacheDir, collect };
+  const local = new SongProcessor(setup);
+  const results: (SongResult | undefined)[] = new Array(n);
+  const progress: ExtractProgress = { done: 0, total: n, cached: 0, extracted: 0, failed: 0, id: '' };
+  const record = (r: SongResult): void => {
+    results[r.index] = r;
+    progress.done++;
+    if (r.status === 'cached') progress.cached++;
+    else if (r.status === 'extracted') progress.extracted++;
+    else progress.failed++;
+    progress.id = rows[r.index].id;
+    options.onProgress?.({ ...progress });
+  };
+  const tasks: SongTask[] = rows.map((r, index) => ({ index, audio: r.audio }));
+
+  let workersUsed = 0;
+  if (jobs <= 1) {
+    for (const t of tasks) {
+      signal?.throwIfAborted();
+      record(await local.process(t));
+    }
+  } else {
+    workersUsed = await runPool(tasks, jobs, setup, record, signal);
+    // Workers that could not start leave their songs to this thread.
+    for (const t of tasks) {
+      if (results[t.index] === undefined) {
+        signal?.throwIfAborted();
+        record(await local.process(t));
+      }
+    }
+  }
+
+  // Assemble the dataset of the successful songs, in input order.
+  const ok: number[] = [];
+  const failed: FeatureFailure[] = [];
+  const padded: string[] = [];
+  let corrupt = 0;
+  results.forEach((r, i) => {
+    if (!r) return;
+    if (r.status === 'failed') {
+      failed.push({ id: rows[i].id, index: i, audio: rows[i].audio, code: r.error!.code, message: r.error!.message });
+      return;
+    }
+    ok.push(i);
+    if (r.padded) padded.push(rows[i].id);
+    if (r.corrupt) corrupt++;
+  });
+  const dataset: HitDataset = {
+    ids: ok.map((i) => rows[i].id),
+    hitScores: Float64Array.from(ok, (i) => rows[i].hitScore),
+    artists: ok.map((i) => [...(rows[i].artists ?? [])]),
+  };
+  const melShape: [number, number] = [local.shape[0], local.shape[1]];
+  if (collect) {
+    dataset.mels = ok.map((i) => results[i]!.data!);
+    dataset.melShape = melShape;
+  }
+  if (ok.length > 0 && rows[ok[0]].tags) {
+    dataset.tags = ok.map((i) => Float32Array.from(rows[i].tags ?? []));
+    if (tagNames) dataset.tagNames = [...tagNames];
+  }
+  return {
+    dataset,
+    failed,
+    padded,
+    features,
+    segment,
+    melShape,
+    stats: {
+      total: n,
+      cached: progress.cached,
+      extracted: progress.extracted,
+      failed: progress.failed,
+      corrupt,
+      workers: workersUsed,
+      seconds: (performance.now() - t0) / 1000,
+    },
+  };
+}
+
+/**
+ * Runs tasks on `jobs` worker threads. A worker that crashes fails its song
+ * (`E_INTERNAL`) and is replaced; if workers cannot start at all, the songs
+ * they did not take are left for the caller (results stay undefined).
+ *
+ * @returns the number of workers that started.
+ */
+async function runPool(
+  tasks: SongTask[],
+  jobs: number,
+  setup: WorkerSetup,
+  record: (r: SongResult) => void,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  let boot: { spec: string | URL; eval: boolean };
+  try {
+    boot = workerEntry(selfPath());
+  } catch {
+    return 0; // the caller runs every song in-process
+  }
+  let next = 0;
+  let started = 0;
+  let crashes = 0;
+  const live = new Set<Worker>();
+
+  return new Promise<number>((resolvePool, rejectPool) => {
+    let settled = false;
+    const finish = (err?: unknown): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      const all = [...live];
+      live.clear();
+      for (const w of all) void w.terminate();
+      if (err !== undefined) rejectPool(err);
+      else resolvePool(started);
+    };
+    const onAbort = (): void => finish(signal!.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    const spawn = (): void => {
+      if (settled || next >= tasks.length) return;
+      let ready = false;
+      let current: SongTask | undefined;
+      const worker = new Worker(boot.spec, {
+        eval: boot.eval,
+        workerData: { [WORKER_FLAG]: true, setup },
+        stdout: false,
+        stderr: false,
+      });
+      live.add(worker);
+      const give = (): void => {
+        if (settled) return;
+        if (next < tasks.length) {
+          current = tasks[next++];
+          worker.postMessage({ type: 'task', task: current });
+        } else {
+          current = undefined;
+          live.delete(worker);
+          void worker.terminate();
+          if (live.size === 0) finish();
+        }
+      };
+      worker.on('message', (msg: { type: 'ready' } | { type: 'result'; result: SongResult }) => {
+        if (msg.type === 'ready') {
+          ready = true;
+          started++;
+          give();
+        } else {
+          current = undefined;
+          try {
+            record(msg.result);
+          } catch (e) {
+            finish(e); // an onProgress callback threw
+            return;
+          }
+          give();
+        }
+      });
+      const die = (why: string): void => {
+        if (!live.has(worker) || settled) return;
+        live.delete(worker);
+        void worker.terminate();
+        if (current) {
+          const t = current;
+          current = undefined;
+          record({ index: t.index, status: 'failed', error: { code: 'E_INTERNAL', message: `${t.audio}: the worker thread crashed (${why}).` } });
+        }
+        if (!ready) {
+          // Could not start (loader problem): the caller finishes the remaining songs in-process.
+          if (live.size === 0) finish();
+          return;
+        }
+        crashes++;
+        if (crashes <= tasks.length && next < tasks.length) spawn();
+        else if (live.size === 0) finish();
+      };
+      worker.on('error', (e) => die(e instanceof Error ? e.message : String(e)));
+      worker.on('exit', (code) => die(`exit code ${code}`));
+    };
+    for (let k = 0; k < jobs; k++) spawn();
+  });
+}

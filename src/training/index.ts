@@ -1,0 +1,29 @@
+/**
+ * hitrank/training — the Siamese hit model of the paper: fit with pair
+ * sampling, validation-driven learning-rate decay and early stopping, predict,
+ * evaluate with the paper's @10 % protocol, save and load through `tf.io`.
+ *
+ * @module hitrank/training
+ */
+export {
+  SiameseHitModel,
+  type SiameseHitModelOptions,
+  type FitOptions,
+  type FitHistory,
+  type EpochLog,
+  type ModelStore,
+} from './siameseHitModel.js';
+export { MODEL_FORMAT, MODEL_FORMAT_VERSION, checkModelCard, type ModelCard } from './modelCard.js';
+export { type Standardizer } from './standardizer.js';
+export {
+  crossValidate,
+  tune,
+  type CrossValidateOptions,
+  type CrossValidationResult,
+  type ExperimentConfig,
+  type FoldResult,
+  type MetricSummary,
+  type TuneOptions,
+  type TuneResult,
+  type TuneTrial,
+} from './crossValidate.js';
