@@ -56,9 +56,9 @@ export interface CrossValidationResult {
   folds: FoldResult[];
   /** nDCG@k summary. */
   ndcg: MetricSummary;
-  /** Kendall τ-b @k summary. */
+  /** Kendall τ-b summary (top-k subset). */
   kendall: MetricSummary;
-  /** Spearman ρ @k summary. */
+  /** Spearman ρ summary (top-k subset). */
   spearman: MetricSummary;
 }
 
