@@ -37,7 +37,7 @@ export {
 } from './logMel.js';
 export { resample, type ResampleOptions } from './resample.js';
 export { toMono } from './toMono.js';
-export { midSegment, midFrames, type MidSegmentOptions, type Segment } from './midSegment.js';
+export { midSegment, midFrames, type MidSegmentOptions, type Segment, type MidFramesResult } from './midSegment.js';
 export {
   jynetFeatures,
   jynetFeaturesFrom22k,

@@ -55,6 +55,16 @@ export function midSegment(signal: ArrayLike<number>, opts: MidSegmentOptions = 
   return { samples, start: 0, end: n, padded: true };
 }
 
+/** Result of {@link midFrames}. */
+export interface MidFramesResult {
+  /** The kept columns, `[rows, frames]`. */
+  spectrogram: Spectrogram;
+  /** First kept column of the input. */
+  start: number;
+  /** `true` when the input had fewer columns and was zero-padded on the right. */
+  padded: boolean;
+}
+
 /**
  * The middle `frames` columns of a spectrogram, starting at column
  * `floor((T − frames) / 2)`; a shorter spectrogram is zero-padded on the right
@@ -63,9 +73,9 @@ export function midSegment(signal: ArrayLike<number>, opts: MidSegmentOptions = 
  *
  * @param S - a spectrogram `[rows, T]`.
  * @param frames - how many columns to keep (≥ 1).
- * @returns `{ spectrogram: [rows, frames], start, padded }`.
+ * @returns the {@link MidFramesResult}.
  */
-export function midFrames(S: Spectrogram, frames: number): { spectrogram: Spectrogram; start: number; padded: boolean } {
+export function midFrames(S: Spectrogram, frames: number): MidFramesResult {
   if (!Number.isInteger(frames) || frames < 1) {
     throw new HitrankError('E_PARAM', `frames must be a positive integer, got ${frames}.`);
   }

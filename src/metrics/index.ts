@@ -5,7 +5,7 @@
  * {@link evaluateRanking}, the "@10 %" protocol of Table 1.
  *
  * Inputs are `ArrayLike<number>` read as float64; NaN/±Infinity, empty input
- * and length mismatches throw {@link HitrankError}. Correlations that are
+ * and length mismatches throw `HitrankError`. Correlations that are
  * undefined (constant input, fewer than 2 values) are NaN, as in scipy.
  *
  * @module hitrank/metrics

@@ -4,12 +4,38 @@ import { evaluateRanking, type RankingEvaluation } from '../metrics/index.js';
 import { fuseRankings, tuneFusionWeight, type SamplerKind } from '../sampling/index.js';
 import { SiameseHitModel, type FitOptions, type SiameseHitModelOptions } from './siameseHitModel.js';
 
+/** Fit options of an experiment: {@link FitOptions} whose sampler may also be `'ab+artist'`. */
+export interface ExperimentFitOptions extends Omit<FitOptions, 'sampler' | 'validation'> {
+  /** `'naive'`, `'ab'` (default), `'artist'`, or `'ab+artist'` (two models fused, Table 1 rows k–l). */
+  sampler?: SamplerKind | 'ab+artist';
+}
+
 /** A training recipe: one Table-1 row. */
 export interface ExperimentConfig {
   /** Model options (branches, w, m, μ, seed, …). */
   model?: SiameseHitModelOptions;
-  /** Fit options (epochs, batch, learning rate, …); `sampler` may also be `'ab+artist'`. */
-  fit?: Omit<FitOptions, 'sampler' | 'validation'> & { sampler?: SamplerKind | 'ab+artist' };
+  /** Fit options (epochs, batch, learning rate, sampler, …). */
+  fit?: ExperimentFitOptions;
+}
+
+/** The paper's three tunable hyper-parameters. */
+export interface HyperParams {
+  /** Margin m of Eq. 2. */
+  margin: number;
+  /** Rank weight w of Eq. 3. */
+  w: number;
+  /** Tag-branch weight μ of Eq. 4. */
+  mu: number;
+}
+
+/** Candidate values per hyper-parameter for {@link tune}. */
+export interface HyperParamGrid {
+  /** Margins m to try. */
+  margin?: number[];
+  /** Rank weights w to try. */
+  w?: number[];
+  /** Fusion weights μ to try. */
+  mu?: number[];
 }
 
 /** Options of {@link crossValidate}. */
@@ -162,7 +188,7 @@ export async function crossValidate(dataset: HitDataset, opts: CrossValidateOpti
 /** Options of {@link tune}. */
 export interface TuneOptions extends ExperimentConfig {
   /** Values to try per hyper-parameter; unlisted ones keep `model`'s values. Default: m ∈ {0.5, 1, 2}, w ∈ {0.25, 0.5, 0.75}. */
-  grid?: { margin?: number[]; w?: number[]; mu?: number[] };
+  grid?: HyperParamGrid;
   /** Validation metric to maximise. Default `'spearman'` (Spearman@10 %). */
   metric?: 'ndcg' | 'kendall' | 'spearman';
   /** Fraction for the @ metrics. Default `0.1`. */
@@ -174,7 +200,7 @@ export interface TuneOptions extends ExperimentConfig {
 /** One grid point of {@link tune}. */
 export interface TuneTrial {
   /** The hyper-parameters tried. */
-  params: { margin: number; w: number; mu: number };
+  params: HyperParams;
   /** Validation metrics of the trained model. */
   validation: RankingEvaluation;
 }
@@ -182,7 +208,7 @@ export interface TuneTrial {
 /** Result of {@link tune}. */
 export interface TuneResult {
   /** The best hyper-parameters by the chosen metric. */
-  best: { margin: number; w: number; mu: number };
+  best: HyperParams;
   /** Every trial in grid order. */
   trials: TuneTrial[];
 }

@@ -12,6 +12,7 @@ export {
   type FitHistory,
   type EpochLog,
   type ModelStore,
+  type ResolvedSiameseHitModelOptions,
 } from './siameseHitModel.js';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION, checkModelCard, type ModelCard } from './modelCard.js';
 export { type Standardizer } from './standardizer.js';
@@ -21,6 +22,9 @@ export {
   type CrossValidateOptions,
   type CrossValidationResult,
   type ExperimentConfig,
+  type ExperimentFitOptions,
+  type HyperParams,
+  type HyperParamGrid,
   type FoldResult,
   type MetricSummary,
   type TuneOptions,

@@ -107,25 +107,40 @@ export interface FitHistory {
 /** Anything {@link SiameseHitModel.save} / {@link SiameseHitModel.load} accept: a tf.io handler or a URL string. */
 export type ModelStore = tf.io.IOHandler | string;
 
-interface Resolved {
+/** {@link SiameseHitModelOptions} with every default filled in (`tagDim` 0 = taken from the data). */
+export interface ResolvedSiameseHitModelOptions {
+  /** See {@link SiameseHitModelOptions.audio}. */
   audio: boolean;
+  /** See {@link SiameseHitModelOptions.tags}. */
   tags: boolean;
+  /** See {@link SiameseHitModelOptions.tagDim}. */
   tagDim: number;
+  /** See {@link SiameseHitModelOptions.targetTransform}. */
   targetTransform: TargetTransformKind;
+  /** See {@link SiameseHitModelOptions.rank}. */
   rank: RankTermName;
+  /** See {@link SiameseHitModelOptions.margin}. */
   margin: number;
+  /** See {@link SiameseHitModelOptions.w}. */
   w: number;
+  /** See {@link SiameseHitModelOptions.mu}. */
   mu: number;
+  /** See {@link SiameseHitModelOptions.fusion}. */
   fusion: 'convex' | 'additive';
+  /** See {@link SiameseHitModelOptions.ties}. */
   ties: TieConvention;
+  /** See {@link SiameseHitModelOptions.standardize}. */
   standardize: boolean;
+  /** See {@link SiameseHitModelOptions.dropout}. */
   dropout: number;
+  /** See {@link SiameseHitModelOptions.featurePreset}. */
   featurePreset: string;
+  /** See {@link SiameseHitModelOptions.seed}. */
   seed: number;
 }
 
-function resolve(o: SiameseHitModelOptions): Resolved {
-  const r: Resolved = {
+function resolve(o: SiameseHitModelOptions): ResolvedSiameseHitModelOptions {
+  const r: ResolvedSiameseHitModelOptions = {
     audio: o.audio ?? true,
     tags: o.tags ?? false,
     tagDim: o.tagDim ?? 0,
@@ -174,7 +189,7 @@ const PREDICT_BATCH = 32;
  */
 export class SiameseHitModel {
   /** The resolved options. */
-  readonly options: Readonly<Resolved>;
+  readonly options: Readonly<ResolvedSiameseHitModelOptions>;
   private scorer: Scorer | null = null;
   private melShape: [number, number] | null = null;
   private tagNames: string[] | null = null;
