@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { FeaturePreset } from '../dsp/index.js';
 import { HitrankError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { processAlive } from './processAlive.js';
 import { writeFileAtomic } from './writeFileAtomic.js';
 
 /** The 6 magic bytes every feature cache file starts with. */
@@ -298,15 +299,6 @@ export async function writeCachedFeatures(cacheDir: string, key: string, feature
   return path;
 }
 
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Deletes the temporary files that runs killed mid-write left in a cache

@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { HitrankError } from '../errors.js';
+import { processAlive } from './processAlive.js';
+import { syncDirectory } from './writeFileAtomic.js';
 
 /** File names inside a saved model folder. */
 const MODEL_JSON = 'model.json';
@@ -38,17 +40,6 @@ async function writeDurable(path: string, data: Uint8Array): Promise<void> {
   }
 }
 
-async function syncDirectory(dir: string): Promise<void> {
-  let h: FileHandle | undefined;
-  try {
-    h = await open(dir, 'r');
-    await h.sync();
-  } catch {
-    // Not supported everywhere (Windows); renames are still atomic.
-  } finally {
-    await h?.close().catch(() => undefined);
-  }
-}
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
@@ -115,15 +106,6 @@ async function leftovers(target: string): Promise<Leftover[]> {
   return out;
 }
 
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Options of {@link fileHandler}. */
 export interface FileHandlerOptions {
@@ -266,7 +248,7 @@ async function saveModelFolder(target: string, artifacts: tf.io.ModelArtifacts, 
   if (old !== undefined) await rm(old, { recursive: true, force: true }).catch(() => undefined);
   // Leftovers of saves that crashed in another process.
   for (const l of await leftovers(target)) {
-    if (!alive(l.pid)) await rm(l.path, { recursive: true, force: true }).catch(() => undefined);
+    if (!processAlive(l.pid)) await rm(l.path, { recursive: true, force: true }).catch(() => undefined);
   }
 
   return {

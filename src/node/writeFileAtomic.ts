@@ -66,8 +66,13 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   await syncDirectory(dir);
 }
 
-/** fsyncs a directory so a rename in it survives a crash; silently skipped where unsupported (Windows). */
-async function syncDirectory(dir: string): Promise<void> {
+/**
+ * fsyncs a directory so a rename in it survives a crash; silently skipped where unsupported (Windows).
+ *
+ * @param dir - the directory.
+ * @internal
+ */
+export async function syncDirectory(dir: string): Promise<void> {
   let h: FileHandle | undefined;
   try {
     h = await open(dir, 'r');
