@@ -49,6 +49,27 @@ export interface FeaturePreset {
   frames: number | null;
 }
 
+const PAPER_PRESET: FeaturePreset = {
+  sampleRate: 22050,
+  nFft: 4096,
+  hopLength: 2048,
+  window: 'hamming',
+  center: true,
+  padMode: 'constant',
+  nMels: 128,
+  fmin: 0,
+  fmax: 11025,
+  htk: false,
+  norm: 'slaney',
+  power: 2,
+  scale: 'db',
+  ref: 1,
+  amin: 1e-10,
+  topDb: 80,
+  log1pScale: 10000,
+  frames: null,
+};
+
 /**
  * Built-in feature presets, like essentia.js ties an input extractor to a model.
  *
@@ -60,46 +81,8 @@ export interface FeaturePreset {
  *   (no log), the middle 323 frames of the whole-song mel.
  */
 export const FEATURE_PRESETS: Readonly<Record<'paper' | 'hspCnn', Readonly<FeaturePreset>>> = Object.freeze({
-  paper: Object.freeze({
-    sampleRate: 22050,
-    nFft: 4096,
-    hopLength: 2048,
-    window: 'hamming',
-    center: true,
-    padMode: 'constant',
-    nMels: 128,
-    fmin: 0,
-    fmax: 11025,
-    htk: false,
-    norm: 'slaney',
-    power: 2,
-    scale: 'db',
-    ref: 1,
-    amin: 1e-10,
-    topDb: 80,
-    log1pScale: 10000,
-    frames: null,
-  } satisfies FeaturePreset),
-  hspCnn: Object.freeze({
-    sampleRate: 22050,
-    nFft: 4096,
-    hopLength: 2048,
-    window: 'hann',
-    center: true,
-    padMode: 'reflect',
-    nMels: 128,
-    fmin: 0,
-    fmax: 11025,
-    htk: false,
-    norm: 'slaney',
-    power: 2,
-    scale: 'none',
-    ref: 1,
-    amin: 1e-10,
-    topDb: 80,
-    log1pScale: 10000,
-    frames: 323,
-  } satisfies FeaturePreset),
+  paper: Object.freeze({ ...PAPER_PRESET }),
+  hspCnn: Object.freeze({ ...PAPER_PRESET, window: 'hann', padMode: 'reflect', scale: 'none', frames: 323 } satisfies FeaturePreset),
 });
 
 /** Name of a built-in preset. */
