@@ -14,4 +14,5 @@ export * from './sampling/index.js';
 export * from './data/index.js';
 export * from './losses/index.js';
 export * from './models/index.js';
+export * from './highlight/index.js';
 export * from './training/index.js';

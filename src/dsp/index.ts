@@ -47,3 +47,4 @@ export {
   type JynetStandardize,
   type JynetStandardizer,
 } from './jynetFeatures.js';
+export { HIGHLIGHTER_PRESET, highlighterFeatures, highlighterMel, chunkMel, type ChunkedMel, type HighlighterFeatureOptions } from './highlighterFeatures.js';

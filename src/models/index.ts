@@ -18,3 +18,4 @@ export { buildSimpleCnn, simpleCnnMinFrames, type SimpleCnnOptions } from './sim
 export { buildTagDnn, type TagDnnOptions } from './tagDnn.js';
 export { loadHspCnnWeights, HSP_CNN_VARIABLES, type HspCnnVariable } from './hspCnnWeights.js';
 export * from './tagger/index.js';
+export * from './highlighter/index.js';
