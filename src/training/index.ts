@@ -31,3 +31,4 @@ export {
   type TuneResult,
   type TuneTrial,
 } from './crossValidate.js';
+export { prepareSongs, type PrepareSongsOptions, type PreparedSongs } from './prepareSongs.js';
