@@ -7,7 +7,7 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 const noNode = { paths: nodeBuiltins.map((name) => ({ name, message: 'Only src/node and src/cli may import Node built-ins (the rest must run in a browser).' })) };
-const layerOrder = ['dsp|audio', 'metrics|sampling|data', 'losses', 'models', 'highlight|training', 'node|cli'];
+const layerOrder = ['dsp|audio', 'metrics|sampling|data', 'losses', 'models', 'highlight|training|pretrained', 'node|cli'];
 function above(level) {
   return layerOrder.slice(level + 1).flatMap((g) => g.split('|')).map((d) => `**/${d}/**`).concat(
     layerOrder.slice(level + 1).flatMap((g) => g.split('|')).map((d) => `../${d}`),
@@ -42,6 +42,6 @@ export default tseslint.config(
   { files: ['src/metrics/**', 'src/sampling/**', 'src/data/**'], rules: layerRule(1, [noTf]) },
   { files: ['src/losses/**'], rules: layerRule(2) },
   { files: ['src/models/**'], rules: layerRule(3) },
-  { files: ['src/highlight/**', 'src/training/**'], rules: layerRule(4) },
+  { files: ['src/highlight/**', 'src/training/**', 'src/pretrained/**'], rules: layerRule(4) },
   { files: ['src/index.ts'], rules: layerRule(4) },
 );

@@ -14,6 +14,8 @@ export default defineConfig([
       'losses/index': 'src/losses/index.ts',
       'models/index': 'src/models/index.ts',
       'training/index': 'src/training/index.ts',
+      'highlight/index': 'src/highlight/index.ts',
+      'pretrained/index': 'src/pretrained/index.ts',
       'node/index': 'src/node/index.ts',
     },
     format: ['esm', 'cjs'],

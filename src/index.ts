@@ -16,3 +16,4 @@ export * from './losses/index.js';
 export * from './models/index.js';
 export * from './highlight/index.js';
 export * from './training/index.js';
+export * from './pretrained/index.js';
