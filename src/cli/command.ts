@@ -75,6 +75,19 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A feature this build or installation cannot provide (a missing optional
+ * package, a module not shipped yet): exit code 2 with the message, like a
+ * usage error, since a different choice of options is the way out.
+ */
+export class UnavailableError extends UsageError {
+  /** @param message - what is unavailable and what to do instead. */
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnavailableError';
+  }
+}
+
 /** Options every command accepts. */
 export const COMMON_OPTIONS = {
   json: { type: 'boolean' },
@@ -142,4 +155,52 @@ export function exitCodeFor(e: unknown): number {
   if ((e as Error)?.name === 'AbortError') return EXIT.INTERRUPTED;
   if (e instanceof HitrankError) return EXIT.BAD_INPUT;
   return EXIT.INTERNAL;
+}
+
+/**
+ * Reads a number option.
+ *
+ * @param values - parsed values.
+ * @param name - option name.
+ * @param min - smallest allowed.
+ * @param max - largest allowed.
+ * @returns the number, or `undefined` when not given.
+ * @throws UsageError when it is not a finite number in range.
+ */
+export function numberOption(values: CliContext['values'], name: string, min: number, max: number): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const v = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  if (!Number.isFinite(v) || v < min || v > max) {
+    throw new UsageError(`--${name} must be a number from ${min} to ${max}, got ${JSON.stringify(raw)}.`);
+  }
+  return v;
+}
+
+/**
+ * Reads a comma-separated list option (`--rows a,b,i`).
+ *
+ * @param values - parsed values.
+ * @param name - option name.
+ * @returns the trimmed, non-empty items, or `undefined` when not given.
+ * @throws UsageError for an empty list.
+ */
+export function listOption(values: CliContext['values'], name: string): string[] | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const items = typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : [];
+  if (items.length === 0) throw new UsageError(`--${name} needs a comma-separated list, got ${JSON.stringify(raw)}.`);
+  return items;
+}
+
+/**
+ * Reads `--seed` (an integer, as every hitrank seed; default `0`).
+ *
+ * @param values - parsed values.
+ * @param fallback - the default.
+ * @returns the seed.
+ * @throws UsageError when it is not an integer in [0, 2³¹ − 1].
+ */
+export function seedOption(values: CliContext['values'], fallback = 0): number {
+  return intOption(values, 'seed', 0, 2 ** 31 - 1) ?? fallback;
 }

@@ -4,14 +4,21 @@
  * SIGINT / SIGTERM abort the running command, which keeps its finished work
  * and exits with code 130; a second signal exits at once.
  *
+ * Started with the hidden argument `__hitrank-task-worker` (by `taskPool.ts`,
+ * over an IPC channel), the process is a training worker instead.
+ *
  * @module
  */
 import { isMainThread } from 'node:worker_threads';
+import { setCliEntry, WORKER_ARG } from './entry.js';
 import { EXIT } from './exitCodes.js';
 import { runCli } from './run.js';
 
 // Worker threads of the feature pool may load a bundle that contains this file: only the main thread runs the CLI.
-if (isMainThread) {
+if (isMainThread && process.argv[2] === WORKER_ARG && typeof process.send === 'function') {
+  void import('./taskWorker.js').then((m) => m.runTaskWorker());
+} else if (isMainThread) {
+  setCliEntry(process.argv[1] ?? null);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals): void => {

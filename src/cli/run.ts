@@ -6,7 +6,7 @@
  */
 import { HitrankError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { exitCodeFor, parseCommandArgs, UsageError, type CliCommand, type CliIO } from './command.js';
+import { exitCodeFor, parseCommandArgs, UnavailableError, UsageError, type CliCommand, type CliIO } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, EXIT_CODES_HELP } from './exitCodes.js';
 
@@ -33,7 +33,7 @@ function commandHelp(cmd: CliCommand): string {
 
 function errorJson(e: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    code: e instanceof HitrankError ? e.code : e instanceof UsageError ? 'E_USAGE' : (e as Error)?.name === 'AbortError' ? 'E_INTERRUPTED' : 'E_INTERNAL',
+    code: e instanceof HitrankError ? e.code : e instanceof UnavailableError ? 'E_UNAVAILABLE' : e instanceof UsageError ? 'E_USAGE' : (e as Error)?.name === 'AbortError' ? 'E_INTERRUPTED' : 'E_INTERNAL',
     message: e instanceof Error ? e.message : String(e),
   };
   // A DataFileError (duck-typed, so that this module does not load the node layer for --help).
@@ -48,6 +48,7 @@ function errorJson(e: unknown): Record<string, unknown> {
 
 function errorText(e: unknown, command: string | undefined, exitCode: number): string {
   const prefix = `hitrank${command ? ` ${command}` : ''}: `;
+  if (e instanceof UnavailableError) return `${prefix}${e.message}\n`;
   if (exitCode === EXIT.USAGE) {
     return `${prefix}${(e as Error).message}\nRun 'hitrank ${command ? `${command} ` : ''}--help' for usage.\n`;
   }

@@ -57,3 +57,14 @@ export {
   type DemoSong,
   type WrittenDemoDataset,
 } from './demoData.js';
+export {
+  parallelTrainingExecutor,
+  fitParallel,
+  defaultTrainingWorkers,
+  type ParallelTrainingOptions,
+  type ParallelTrainingExecutor,
+  type ParallelTrainingStats,
+  type FitParallelOptions,
+} from './parallelTraining.js';
+export { renderReport } from './report.js';
+export type * from './reportTypes.js';

@@ -17,6 +17,14 @@ export {
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION, checkModelCard, type ModelCard } from './modelCard.js';
 export { type Standardizer } from './standardizer.js';
 export {
+  type StepExecutor,
+  type StepLoss,
+  type StepLossSpec,
+  type TrainingBatch,
+  type TrainingContext,
+} from './stepExecutor.js';
+export { type ScorerConfig } from './scorer.js';
+export {
   crossValidate,
   tune,
   type CrossValidateOptions,

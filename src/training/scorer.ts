@@ -4,15 +4,23 @@ import { HitrankError } from '../errors.js';
 import { fuseScores } from '../losses/index.js';
 import { buildSimpleCnn, buildTagDnn } from '../models/index.js';
 
-/** What the scorer is built from (a subset of the model options). */
+/** What the model's scorer (the shared-weight network f) is built from: a subset of the model options. */
 export interface ScorerConfig {
+  /** Whether the audio branch (the simple CNN on the log-mel) is on. */
   audio: boolean;
+  /** Whether the tag / feature branch (the DNN on g(x)) is on. */
   tags: boolean;
+  /** Mel bands of the log-mel input. */
   nMels: number;
+  /** Length of the tag vectors (0 without a tag branch). */
   tagDim: number;
+  /** Weight μ of the tag branch in Eq. 4. */
   mu: number;
+  /** Fusion of the two branches. */
   fusion: 'convex' | 'additive';
+  /** Dropout rate during training. */
   dropout: number;
+  /** Seed of the initialisers and dropout masks. */
   seed: number;
 }
 

@@ -16,6 +16,7 @@ import { createSampler, naivePairs, type PairSampler, type SamplerKind } from '.
 import { VERSION } from '../version.js';
 import { checkModelCard, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelCard } from './modelCard.js';
 import { Scorer } from './scorer.js';
+import type { StepExecutor, TrainingBatch, TrainingContext } from './stepExecutor.js';
 import { fitRowStandardizer, fitVectorStandardizer, identityStandardizer, type Standardizer } from './standardizer.js';
 
 /** Options of a {@link SiameseHitModel}; the defaults are the paper's settings (DESIGN §2). */
@@ -72,6 +73,14 @@ export interface FitOptions {
   monitor?: 'loss' | 'ndcg' | 'kendall' | 'spearman';
   /** Called after every epoch; may be async (e.g. to update a UI). */
   onEpoch?: (log: EpochLog) => void | Promise<void>;
+  /**
+   * Runs the optimisation steps through this {@link StepExecutor} instead of
+   * in the calling thread — e.g. `parallelTrainingExecutor({ workers })` of
+   * `hitrank/node` (data parallelism over worker threads). Default: none
+   * (every step in-process). Validation, learning-rate decay, early stopping
+   * and the optimiser state stay in the calling thread either way.
+   */
+  executor?: StepExecutor;
 }
 
 /** What {@link FitOptions.onEpoch} receives and {@link FitHistory} collects. */
@@ -284,11 +293,23 @@ export class SiameseHitModel {
   /** Standardised inputs of songs `idx` of `ds` as tensors (caller disposes). */
   private inputs(ds: HitDataset, idx: ArrayLike<number>): { x: tf.Tensor3D | null; g: tf.Tensor2D | null } {
     const B = idx.length;
-    let x: tf.Tensor3D | null = null;
-    let g: tf.Tensor2D | null = null;
-    if (this.options.audio) {
+    const xBuf = this.options.audio ? new Float32Array(B * this.melShape![0] * this.melShape![1]) : null;
+    const gBuf = this.options.tags ? new Float32Array(B * this.tagNames!.length) : null;
+    this.fillInputs(ds, idx, xBuf, gBuf);
+    return {
+      x: xBuf ? tf.tensor3d(xBuf, [B, this.melShape![0], this.melShape![1]]) : null,
+      g: gBuf ? tf.tensor2d(gBuf, [B, this.tagNames!.length]) : null,
+    };
+  }
+
+  /** Writes the standardised inputs of songs `idx` of `ds` into `xBuf` / `gBuf` (null: skip that branch). */
+  private fillInputs(ds: HitDataset, idx: ArrayLike<number>, xBuf: Float32Array | null, gBuf: Float32Array | null): void {
+    const B = idx.length;
+    if (xBuf && this.options.audio) {
       const [rows, frames] = this.melShape!;
-      const buf = new Float32Array(B * rows * frames);
+      if (xBuf.length < B * rows * frames) {
+        throw new HitrankError('E_SHAPE', `the mel buffer holds ${xBuf.length} values, ${B} songs need ${B * rows * frames}.`);
+      }
       const { mean, std } = this.melStd!;
       for (let b = 0; b < B; b++) {
         const m = ds.mels![idx[b]];
@@ -297,22 +318,21 @@ export class SiameseHitModel {
           const mu = mean[r];
           const inv = 1 / std[r];
           const off = r * frames;
-          for (let t = 0; t < frames; t++) buf[base + off + t] = (m[off + t] - mu) * inv;
+          for (let t = 0; t < frames; t++) xBuf[base + off + t] = (m[off + t] - mu) * inv;
         }
       }
-      x = tf.tensor3d(buf, [B, rows, frames]);
     }
-    if (this.options.tags) {
+    if (gBuf && this.options.tags) {
       const dim = this.tagNames!.length;
-      const buf = new Float32Array(B * dim);
+      if (gBuf.length < B * dim) {
+        throw new HitrankError('E_SHAPE', `the tag buffer holds ${gBuf.length} values, ${B} songs need ${B * dim}.`);
+      }
       const { mean, std } = this.tagStd!;
       for (let b = 0; b < B; b++) {
         const v = ds.tags![idx[b]];
-        for (let d = 0; d < dim; d++) buf[b * dim + d] = (v[d] - mean[d]) / std[d];
+        for (let d = 0; d < dim; d++) gBuf[b * dim + d] = (v[d] - mean[d]) / std[d];
       }
-      g = tf.tensor2d(buf, [B, dim]);
     }
-    return { x, g };
   }
 
   /**
@@ -391,8 +411,34 @@ export class SiameseHitModel {
     let bestWeights: tf.Tensor[] | null = null;
     let sinceBest = 0;
     let stoppedEarly = false;
+    const executor = opts.executor;
+    let executorStarted = false;
 
     try {
+      if (executor) {
+        const context: TrainingContext = {
+          scorer: { ...scorer.config },
+          melShape: this.melShape ? [this.melShape[0], this.melShape[1]] : null,
+          tagDim: this.tagNames?.length ?? 0,
+          loss: { margin: o.margin, w: o.w, ties: o.ties, rank: o.rank },
+          maxPairs: batchPairs,
+          variables: vars,
+          fillInputs: (songs, x, g) => this.fillInputs(train, songs, x, g),
+          applyGradients: (grads) => {
+            if (grads.length !== vars.length) {
+              tf.dispose(grads);
+              throw new HitrankError('E_SHAPE', `the executor returned ${grads.length} gradients for ${vars.length} variables.`);
+            }
+            try {
+              optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: grads[i] })));
+            } finally {
+              tf.dispose(grads);
+            }
+          },
+        };
+        executorStarted = true;
+        await executor.start(context);
+      }
       for (let epoch = 0; epoch < epochs; epoch++) {
         const flat = sampler ? sampler.pairArray(epoch) : shuffledSongPairs(n, shuffleRng);
         const P = flat.length / 2;
@@ -400,43 +446,46 @@ export class SiameseHitModel {
         let sumRate = 0;
         let sumRank = 0;
         let steps = 0;
+        let ahead: TrainingBatch | null = null;
         for (let p0 = 0; p0 < P; p0 += batchPairs) {
           const B = Math.min(batchPairs, P - p0);
-          const idx = new Int32Array(2 * B);
-          const yi = new Float32Array(B);
-          const yj = new Float32Array(B);
-          for (let b = 0; b < B; b++) {
-            idx[b] = flat[2 * (p0 + b)];
-            idx[B + b] = flat[2 * (p0 + b) + 1];
-            yi[b] = yT[idx[b]];
-            yj[b] = yT[idx[B + b]];
+          const batch = ahead ?? pairBatch(flat, p0, B, yT, epoch, steps);
+          let lv: number;
+          let rv: number;
+          let kv: number;
+          if (executor) {
+            const p1 = p0 + batchPairs;
+            ahead = p1 < P ? pairBatch(flat, p1, Math.min(batchPairs, P - p1), yT, epoch, steps + 1) : null;
+            ({ loss: lv, rate: rv, rank: kv } = await executor.step(batch, ahead));
+          } else {
+            const { songs: idx, yi, yj } = batch;
+            const { x, g } = this.inputs(train, idx);
+            let rate: tf.Scalar | null = null;
+            let rank: tf.Scalar | null = null;
+            const cost = optimizer.minimize(
+              () => {
+                const f = scorer.score(x, g, true);
+                const parts = multiObjectiveLossParts(tf.slice(f, 0, B), tf.slice(f, B, B), yi, yj, {
+                  margin: o.margin,
+                  w: o.w,
+                  ties: o.ties,
+                  rank: o.rank,
+                });
+                rate = tf.keep(parts.rate);
+                rank = tf.keep(parts.rank);
+                return parts.loss;
+              },
+              true,
+              vars,
+            );
+            x?.dispose();
+            g?.dispose();
+            [lv, rv, kv] = [cost!, rate!, rank!].map((t: tf.Scalar) => {
+              const v = t.dataSync()[0];
+              t.dispose();
+              return v;
+            });
           }
-          const { x, g } = this.inputs(train, idx);
-          let rate: tf.Scalar | null = null;
-          let rank: tf.Scalar | null = null;
-          const cost = optimizer.minimize(
-            () => {
-              const f = scorer.score(x, g, true);
-              const parts = multiObjectiveLossParts(tf.slice(f, 0, B), tf.slice(f, B, B), yi, yj, {
-                margin: o.margin,
-                w: o.w,
-                ties: o.ties,
-                rank: o.rank,
-              });
-              rate = tf.keep(parts.rate);
-              rank = tf.keep(parts.rank);
-              return parts.loss;
-            },
-            true,
-            vars,
-          );
-          x?.dispose();
-          g?.dispose();
-          const [lv, rv, kv] = [cost!, rate!, rank!].map((t: tf.Scalar) => {
-            const v = t.dataSync()[0];
-            t.dispose();
-            return v;
-          });
           if (!Number.isFinite(lv)) {
             throw new HitrankError(
               'E_NAN',
@@ -490,8 +539,12 @@ export class SiameseHitModel {
         if (history[bestEpoch]?.val) this.metrics = { validation: history[bestEpoch].val, bestEpoch };
       }
     } finally {
-      bestWeights?.forEach((t) => t.dispose());
-      optimizer.dispose();
+      try {
+        if (executorStarted) await executor!.stop();
+      } finally {
+        bestWeights?.forEach((t) => t.dispose());
+        optimizer.dispose();
+      }
     }
     return { epochs: history, bestEpoch, stoppedEarly };
   }
@@ -705,6 +758,20 @@ function resolveHandler(store: ModelStore, kind: 'save' | 'load'): tf.io.IOHandl
     );
   }
   return handlers[0];
+}
+
+/** Pairs `p0 … p0 + B − 1` of an epoch's flat pair list as a step's batch. */
+function pairBatch(flat: Int32Array, p0: number, B: number, yT: Float32Array, epoch: number, step: number): TrainingBatch {
+  const songs = new Int32Array(2 * B);
+  const yi = new Float32Array(B);
+  const yj = new Float32Array(B);
+  for (let b = 0; b < B; b++) {
+    songs[b] = flat[2 * (p0 + b)];
+    songs[B + b] = flat[2 * (p0 + b) + 1];
+    yi[b] = yT[songs[b]];
+    yj[b] = yT[songs[B + b]];
+  }
+  return { epoch, step, pairs: B, songs, yi, yj };
 }
 
 /** Rating-only epochs: a shuffled list of songs cut into consecutive pairs. */

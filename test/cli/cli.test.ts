@@ -51,7 +51,7 @@ describe('hitrank CLI: help, version, usage errors (exit 2)', () => {
   it('unknown command / option, missing or malformed arguments → 2 with a hint', async () => {
     const u = await inProcess('fetaures', 'x.csv');
     expect(u.code).toBe(2);
-    expect(u.stderr).toContain('hitrank: unknown command "fetaures". Commands: features, demo-data');
+    expect(u.stderr).toContain('hitrank: unknown command "fetaures". Commands: features, train, rank, evaluate, demo, report, demo-data');
     const o = await inProcess('features', 'm.csv', '--jbos', '2');
     expect(o.code).toBe(2);
     expect(o.stderr).toMatch(/hitrank features: Unknown option '--jbos'.*\nRun 'hitrank features --help' for usage\./s);
@@ -143,11 +143,15 @@ describe('hitrank CLI: demo-data → features (child processes)', () => {
     const child = spawn(process.execPath, ['--import', tsx, main, 'features', bigManifest, '--jobs', '1', '--json'], { cwd: dir });
     let stderr = '';
     let stdout = '';
+    let sent = false;
     child.stdout.on('data', (d) => (stdout += d));
     const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
     child.stderr.on('data', (d) => {
       stderr += d;
-      if (/features {2}\d+\/16/.test(stderr)) child.kill('SIGINT');
+      if (!sent && /features {2}\d+\/16/.test(stderr)) {
+        sent = true; // one signal: a second one means "exit now"
+        child.kill('SIGINT');
+      }
     });
     const code = await exited;
     if (code === 130) {

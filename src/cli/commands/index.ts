@@ -27,6 +27,31 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./features.js')).command,
   },
   {
+    name: 'train',
+    summary: 'train one Table-1 configuration (rating only or Siamese, any sampler, tags on/off) and save it',
+    load: async () => (await import('./train.js')).command,
+  },
+  {
+    name: 'rank',
+    summary: 'score audio files (or a manifest) with a trained model and print them sorted, best first',
+    load: async () => (await import('./rank.js')).command,
+  },
+  {
+    name: 'evaluate',
+    summary: 'k-fold cross-validation of Table-1 rows, printed beside the paper (results.json + report.html)',
+    load: async () => (await import('./evaluate.js')).command,
+  },
+  {
+    name: 'demo',
+    summary: 'the whole pipeline on seeded synthetic songs: Table-1 rows with k-fold CV beside the paper, and an HTML report',
+    load: async () => (await import('./demo.js')).command,
+  },
+  {
+    name: 'report',
+    summary: 'write the self-contained HTML report of an evaluate / demo / train run',
+    load: async () => (await import('./report.js')).command,
+  },
+  {
     name: 'demo-data',
     summary: 'write the seeded synthetic demo dataset (WAVs + manifest.csv + truth.json)',
     load: async () => (await import('./demoData.js')).command,
