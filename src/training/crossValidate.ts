@@ -109,11 +109,13 @@ async function runOne(
   cfg: ExperimentConfig,
   topFraction: number,
 ): Promise<{ testPred: Float64Array; valPred: Float64Array; fusionWeight?: number }> {
+  // Rating-only rows (w = 0) train on shuffled songs, as the paper's plain CNN, unless a sampler is named.
+  const ratingOnly = (cfg.model?.w ?? 0.5) === 0 && cfg.fit?.sampler === undefined;
   const sampler = cfg.fit?.sampler ?? 'ab';
   const fitOne = async (kind: SamplerKind) => {
     const m = new SiameseHitModel(cfg.model);
     try {
-      await m.fit(train, { ...cfg.fit, sampler: kind, validation: val });
+      await m.fit(train, { ...cfg.fit, sampler: ratingOnly ? undefined : kind, validation: val });
       return { val: Float64Array.from(await m.predict(val)), test: Float64Array.from(await m.predict(test)) };
     } finally {
       m.dispose();

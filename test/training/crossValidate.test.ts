@@ -47,4 +47,15 @@ describe('crossValidate and tune', () => {
     const bestTrial = r.trials.reduce((a, b) => (b.validation.spearman > a.validation.spearman ? b : a));
     expect(r.best).toEqual(bestTrial.params);
   });
+
+  it('rating-only rows (w = 0) train on shuffled songs, not on A/B pairs', async () => {
+    // constant scores: A/B sampling has no group A and would throw E_NO_PAIRS
+    const flat = { ...ds, hitScores: new Float64Array(ds.ids.length).fill(0.01) };
+    const r = await crossValidate(flat, { folds: 5, onlyFolds: [0], model: { audio: false, tags: true, w: 0, seed: 1 }, fit: { epochs: 1 } });
+    expect(r.folds.length).toBe(1);
+    await expect(
+      crossValidate(flat, { folds: 5, onlyFolds: [0], model: { audio: false, tags: true, w: 0, seed: 1 }, fit: { epochs: 1, sampler: 'ab' } }),
+    ).rejects.toThrow(/E_NO_PAIRS/);
+  });
 });
+
