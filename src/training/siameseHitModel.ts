@@ -278,7 +278,13 @@ export class SiameseHitModel {
       if (o.audio) this.melStd = identityStandardizer(this.melShape![0]);
       if (o.tags) this.tagStd = identityStandardizer(this.tagNames!.length);
     }
-    this.scorer = new Scorer({
+    this.scorer = this.newScorer();
+  }
+
+  /** A scorer for the options, mel shape and tag names set on this model. */
+  private newScorer(): Scorer {
+    const o = this.options;
+    return new Scorer({
       audio: o.audio,
       tags: o.tags,
       nMels: this.melShape?.[0] ?? 128,
@@ -705,17 +711,7 @@ export class SiameseHitModel {
     model.tagStd = card.tagStandardizer;
     model.transform = targetTransformFromJSON(card.targetTransform);
     model.metrics = card.metrics ?? {};
-    const o = model.options;
-    model.scorer = new Scorer({
-      audio: o.audio,
-      tags: o.tags,
-      nMels: card.melShape?.[0] ?? 128,
-      tagDim: card.tagNames?.length ?? 0,
-      mu: o.mu,
-      fusion: o.fusion,
-      dropout: o.dropout,
-      seed: o.seed,
-    });
+    model.scorer = model.newScorer();
     let tensors: tf.NamedTensorMap;
     try {
       const data = art.weightData instanceof ArrayBuffer ? art.weightData : tf.io.concatenateArrayBuffers(art.weightData);
