@@ -6,6 +6,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { CLI_BACKENDS } from './backend.js';
+import type { ExperimentSettings } from './experiment.js';
 import { intOption, numberOption, UsageError, type CliContext } from './command.js';
 
 /** `util.parseArgs` options of the training hyper-parameters. */
@@ -121,4 +122,32 @@ export function parseOnlyFolds(raw: string | boolean | undefined, folds: number)
     throw new UsageError(`--only-folds must list fold numbers from 0 to ${folds - 1}, got ${JSON.stringify(raw)}.`);
   }
   return [...new Set(out)].sort((a, b) => a - b);
+}
+
+/**
+ * The cross-validation settings of an experiment from the parsed
+ * hyper-parameters (shared by `demo` and `evaluate`).
+ *
+ * @param hyper - parsed training hyper-parameters.
+ * @param folds - number of folds.
+ * @param featurePreset - the log-mel preset the features were made with.
+ * @param topFraction - the "@" fraction of the metrics.
+ * @returns the settings for `runExperiment`.
+ */
+export function experimentSettings(hyper: TrainHyper, folds: number, featurePreset: string, topFraction: number): ExperimentSettings {
+  return {
+    folds,
+    seed: hyper.seed,
+    epochs: hyper.epochs,
+    learningRate: hyper.learningRate,
+    batchPairs: hyper.batchPairs,
+    patience: hyper.patience,
+    w: hyper.w,
+    margin: hyper.margin,
+    mu: hyper.mu,
+    audio: true,
+    featurePreset,
+    topFraction,
+    monitor: hyper.monitor,
+  };
 }

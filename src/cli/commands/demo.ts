@@ -14,7 +14,7 @@ import { EXIT } from '../exitCodes.js';
 import { runExperiment } from '../runExperiment.js';
 import { PAPER_TABLE1_CITATION, RUNNABLE_ROWS } from '../table1.js';
 import { formatComparison, formatTable } from '../tableText.js';
-import { parseOnlyFolds, parseTrainHyper } from '../trainOptions.js';
+import { experimentSettings, parseOnlyFolds, parseTrainHyper } from '../trainOptions.js';
 import { failedText, loadTrainingData, segmentLabel } from '../trainingData.js';
 
 /**
@@ -93,21 +93,7 @@ async function run(ctx: CliContext): Promise<CliResult> {
     data,
     {
       rows,
-      settings: {
-        folds,
-        seed: hyper.seed,
-        epochs: hyper.epochs,
-        learningRate: hyper.learningRate,
-        batchPairs: hyper.batchPairs,
-        patience: hyper.patience,
-        w: hyper.w,
-        margin: hyper.margin,
-        mu: hyper.mu,
-        audio: true,
-        featurePreset: 'paper',
-        topFraction: 0.1,
-        monitor: hyper.monitor,
-      },
+      settings: experimentSettings(hyper, folds, 'paper', 0.1),
       onlyFolds,
       jobs: hyper.jobs,
       backend,

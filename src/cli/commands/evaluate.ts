@@ -12,7 +12,7 @@ import { EXIT } from '../exitCodes.js';
 import { runExperiment } from '../runExperiment.js';
 import { PAPER_TABLE1_CITATION, RUNNABLE_ROWS, table1Row } from '../table1.js';
 import { formatComparison, formatTable } from '../tableText.js';
-import { parseOnlyFolds, parseTrainHyper, TRAIN_OPTIONS, trainOptionsHelp } from '../trainOptions.js';
+import { experimentSettings, parseOnlyFolds, parseTrainHyper, TRAIN_OPTIONS, trainOptionsHelp } from '../trainOptions.js';
 import { failedText, loadTrainingData, parsePreset, parseSegment, segmentLabel } from '../trainingData.js';
 
 /** Rows `--quick` runs unless `--rows` / `--all` says otherwise. */
@@ -82,21 +82,7 @@ async function run(ctx: CliContext): Promise<CliResult> {
     data,
     {
       rows,
-      settings: {
-        folds,
-        seed: hyper.seed,
-        epochs: hyper.epochs,
-        learningRate: hyper.learningRate,
-        batchPairs: hyper.batchPairs,
-        patience: hyper.patience,
-        w: hyper.w,
-        margin: hyper.margin,
-        mu: hyper.mu,
-        audio: true,
-        featurePreset: preset,
-        topFraction,
-        monitor: hyper.monitor,
-      },
+      settings: experimentSettings(hyper, folds, preset, topFraction),
       onlyFolds,
       jobs: hyper.jobs,
       backend,
