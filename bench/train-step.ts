@@ -258,6 +258,45 @@ async function kernelProfile(): Promise<Array<[string, number]>> {
   return [...agg].sort((a, b) => b[1] - a[1]).slice(0, 12);
 }
 
+/**
+ * The floor the wasm backend sets: every matrix product of one training step
+ * (forward, weight and input gradients of the five convolutions, as GEMM
+ * shapes [M × K]·[K × N]) timed alone with `tf.matMul` on fresh operands —
+ * XNNPACK's f32 GEMM, which has no FMA in WebAssembly SIMD 128. PyTorch runs
+ * the same products. A step cannot be faster than their sum.
+ */
+async function gemmFloor(): Promise<{ ms: number; gflop: number }> {
+  await useBackend('wasm');
+  const t1 = FRAMES - 3; // conv1 output frames
+  const p1 = Math.floor(t1 / 2);
+  const t2 = p1 - 3;
+  const p2 = Math.floor(t2 / 2);
+  const shapes: Array<[number, number, number]> = [
+    [B * t1, MELS * 4, 32], // conv1 forward
+    [MELS, B * FRAMES, 4 * 32 + 1], // conv1 dW (+ db)
+    [B * t2, 32 * 4, 64], // conv2 forward
+    [4 * 64, B * p1, 32 + 1], // conv2 dW
+    [B * p1, 4 * 64, 32], // conv2 dX
+    [B * p2, 64, 256], // conv3 forward
+    [256, B * p2, 64 + 1], // conv3 dW
+    [B * p2, 256, 64], // conv3 dX
+    [B * p2, 256, 256], // conv4 forward
+    [256, B * p2, 256 + 1], // conv4 dW
+    [B * p2, 256, 256], // conv4 dX
+  ];
+  let ms = 0;
+  let flop = 0;
+  for (const [m, k, n] of shapes) {
+    const a = tf.randomNormal([m, k]) as tf.Tensor2D;
+    const b = tf.randomNormal([k, n]) as tf.Tensor2D;
+    const t = await timeSteps('gemm', () => tf.matMul(a, b).dispose(), () => a.data(), 2, QUICK ? 5 : 9);
+    ms += t.medianMs;
+    flop += 2 * m * k * n;
+    tf.dispose([a, b]);
+  }
+  return { ms, gflop: flop / 1e9 };
+}
+
 const fmt = (v: number, d = 1) => v.toFixed(d);
 const results: Timing[] = [];
 results.push(await benchOurs('wasm', 3, QUICK ? 5 : 15));
@@ -287,6 +326,12 @@ const conv2d = results.find((r) => r.label.startsWith('tfjs-layers'));
 const cpuOurs = results.find((r) => r.label.startsWith('hitrank ops, cpu'));
 if (conv2d && cpuOurs) console.log(`tfjs-layers Conv2D (cpu) / hitrank ops (cpu): ${fmt(conv2d.medianMs / cpuOurs.medianMs, 1)}×; / hitrank ops (wasm): ${fmt(conv2d.medianMs / wasm.medianMs, 0)}×.`);
 
+const floor = await gemmFloor();
+console.log(
+  `\nFloor set by the wasm GEMM: the ${fmt(floor.gflop, 2)} GFLOP of matrix products in one step take ${fmt(floor.ms)} ms alone ` +
+    `(${fmt(floor.gflop / floor.ms * 1000, 1)} GFLOP/s) → at most ${fmt((B / floor.ms) * 1000, 0)} clips/s, ` +
+    `${fmt(floor.ms / torch[0].ms, 2)}× PyTorch 1 thread; our step is ${fmt(wasm.medianMs / floor.ms, 2)}× that floor.`,
+);
 console.log('\nPer-op times on wasm (batch 32, median ms; backward = forward+backward − forward):');
 for (const [name, ms] of await opProfile()) console.log(`  ${name.padEnd(50)} ${fmt(ms, 2)}`);
 console.log('\nKernel time of one wasm training step by kernel (tf.profile, ms):');
