@@ -1,6 +1,7 @@
 /**
- * hitrank/dsp — PCM in, log-mel out. Pure TypeScript on fft.js, no
- * TensorFlow.js, browser-safe. librosa 0.10 is the reference for names,
+ * hitrank/dsp — PCM in, log-mel out. Pure TypeScript (its own radix-8 FFT in
+ * double precision, tested against fft.js and a direct DFT), no TensorFlow.js,
+ * browser-safe. librosa 0.10 is the reference for names,
  * defaults and numbers: the librosa-named functions keep librosa's defaults,
  * {@link logMel} and the {@link FEATURE_PRESETS} carry the paper's.
  *

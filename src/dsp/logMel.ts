@@ -1,9 +1,9 @@
-import { assertInRange, HitrankError } from '../errors.js';
+import { assertFinite, assertInRange, HitrankError } from '../errors.js';
 import { MelEngine, type MelSpectrogramOptions } from './melSpectrogram.js';
 import { midFrames } from './midSegment.js';
 import { powerToDbInto } from './powerToDb.js';
 import { resample } from './resample.js';
-import { checkSignal } from './stft.js';
+import { asSignal } from './stft.js';
 import type { PadMode, Spectrogram, WindowName } from './types.js';
 
 /** How {@link logMel} compresses the mel power. */
@@ -175,9 +175,12 @@ export class LogMelExtractor {
    *   and `resample` is off; `E_NAN`, `E_EMPTY`, `E_TOO_SHORT` for bad audio.
    */
   compute(signal: ArrayLike<number>, sampleRate: number = this.features.sampleRate): Spectrogram {
-    let y = checkSignal(signal);
+    // The samples' finiteness is checked by the mel engine from its output (see
+    // MelEngine.compute), not by a scan up front.
+    let y = asSignal(signal);
     const f = this.features;
     if (sampleRate !== f.sampleRate) {
+      assertFinite(y, 'audio samples');
       if (!this.autoResample) {
         throw new HitrankError(
           'E_SAMPLE_RATE',

@@ -1,11 +1,12 @@
-import FFT from 'fft.js';
 import { assertFinite, assertInteger, HitrankError } from '../errors.js';
 import type { PadMode, Spectrogram, WindowName } from './types.js';
 import { getWindow } from './window.js';
+import { ComplexFft } from './fft/complexFft.js';
+import { RealFft } from './fft/realFft.js';
 
 /** Options of {@link stft} and {@link spectrogram} (librosa's names and defaults). */
 export interface StftOptions {
-  /** FFT length, a power of two ≥ 4 (fft.js). Default `2048` (librosa). */
+  /** FFT length, a power of two ≥ 4. Default `2048` (librosa). */
   nFft?: number;
   /** Hop between frames in samples. Default `floor(winLength / 4)`. */
   hopLength?: number;
@@ -45,7 +46,7 @@ export function resolveStftOptions(o: StftOptions): ResolvedStftOptions {
   if (!Number.isInteger(nFft) || nFft < 4 || (nFft & (nFft - 1)) !== 0) {
     throw new HitrankError(
       'E_UNSUPPORTED',
-      `nFft must be a power of two ≥ 4 (the FFT is radix-2/4), got ${nFft}.`,
+      `nFft must be a power of two ≥ 4 (the FFT is radix-8/4/2), got ${nFft}.`,
     );
   }
   const winLength = o.winLength ?? nFft;
@@ -104,6 +105,11 @@ function reflectIndex(i: number, n: number): number {
  * {@link LogMelExtractor} and the functions of this module share plans, so
  * repeated calls pay no set-up cost.
  *
+ * Frames go through the FFT two at a time: frame `t` as the real part and frame
+ * `t + 1` as the imaginary part of one complex FFT ({@link ComplexFft}, which
+ * also applies the window while it loads them), separated afterwards with the
+ * conjugate symmetry `A[k] = (Z[k] + Z*[N−k]) / 2`, `B[k] = (Z[k] − Z*[N−k]) / 2i`.
+ *
  * @internal
  */
 export class StftPlan {
@@ -111,10 +117,20 @@ export class StftPlan {
   readonly nBins: number;
   /** Window zero-padded to nFft (double precision). */
   readonly window: Float64Array;
-  private readonly fft: FFT;
-  private readonly frameBuf: number[];
-  private readonly cplxIn: number[];
-  private readonly out: number[];
+  private readonly fft: ComplexFft;
+  /** The window as a plain array (the FFT kernels are fastest on plain double arrays). */
+  private readonly win: number[];
+  /** Interleaved complex work array of the FFT. */
+  private readonly z: number[];
+  /** `2·rev[k]`: where bin k's real part sits in `z` (plain array, like `z`). */
+  private readonly slot: number[];
+  /** Padded copies of frames that stick out of the signal. */
+  private readonly edgeA: Float32Array;
+  private readonly edgeB: Float32Array;
+  /** nFft zeros: the imaginary part when a frame is transformed alone. */
+  private readonly zeros: Float32Array;
+  /** Real FFT of single frames, for the complex STFT (built on first use). */
+  private rfft: RealFft | null = null;
 
   constructor(opts: StftOptions) {
     this.o = resolveStftOptions(opts);
@@ -124,11 +140,13 @@ export class StftPlan {
     this.window = new Float64Array(nFft);
     const lpad = Math.floor((nFft - winLength) / 2);
     this.window.set(w, lpad);
-    this.fft = new FFT(nFft);
-    // fft.js is fastest on plain arrays of doubles (measured 2× vs Float64Array).
-    this.frameBuf = new Array<number>(nFft).fill(0);
-    this.cplxIn = this.fft.createComplexArray();
-    this.out = this.fft.createComplexArray();
+    this.win = Array.from(this.window);
+    this.fft = new ComplexFft(nFft);
+    this.z = this.fft.createBuffer();
+    this.slot = Array.from(this.fft.rev, (r) => 2 * r);
+    this.edgeA = new Float32Array(nFft);
+    this.edgeB = new Float32Array(nFft);
+    this.zeros = new Float32Array(nFft);
   }
 
   /** Frame count for a signal of `n` samples. */
@@ -136,72 +154,110 @@ export class StftPlan {
     return framesFor(n, this.o);
   }
 
-  /** Writes window × frame `t` of `y` into `dst[dstOff + stride·i]`, padding as configured. */
-  private loadFrame(y: Float32Array, t: number, dst: number[], dstOff: number, stride: number): void {
-    const { nFft, hopLength, center, padMode } = this.o;
-    const w = this.window;
-    const n = y.length;
-    const s = t * hopLength - (center ? Math.floor(nFft / 2) : 0);
-    if (s >= 0 && s + nFft <= n) {
-      for (let i = 0, d = dstOff; i < nFft; i++, d += stride) dst[d] = y[s + i] * w[i];
-      return;
-    }
-    for (let i = 0, d = dstOff; i < nFft; i++, d += stride) {
-      const idx = s + i;
-      let v: number;
-      if (idx >= 0 && idx < n) v = y[idx];
-      else if (padMode === 'constant') v = 0;
-      else v = y[reflectIndex(idx, n)];
-      dst[d] = v * w[i];
-    }
-  }
-
-  /** Complex spectrum of frame `t` into `re`/`im` (bins 0 … nFft/2). */
-  complexFrame(y: Float32Array, t: number, re: Float64Array, im: Float64Array): void {
-    this.loadFrame(y, t, this.frameBuf, 0, 1);
-    this.fft.realTransform(this.out, this.frameBuf);
-    const out = this.out;
-    for (let k = 0; k < this.nBins; k++) {
-      re[k] = out[2 * k];
-      im[k] = out[2 * k + 1];
-    }
+  /** First sample of frame `t` (negative when it starts in the padding). */
+  frameStart(t: number): number {
+    return t * this.o.hopLength - (this.o.center ? Math.floor(this.o.nFft / 2) : 0);
   }
 
   /**
-   * |X|^power of frames `t` and `t + 1` at once: the two real frames are packed
-   * into one complex FFT (`a + i·b`) and separated with the conjugate symmetry
-   * `A[k] = (Z[k] + Z*[N−k]) / 2`, `B[k] = (Z[k] − Z*[N−k]) / 2i`.
-   * Pass `tb = -1` to compute frame `t` alone.
+   * Samples of an `n`-sample signal that no frame reads, as `[from, to)`: the
+   * tail after the last frame (without `center`, or with hop > nFft/2), `[0, 0)`
+   * when there is none. The first frame starts at or before sample 0, and with
+   * hop ≤ nFft consecutive frames overlap or touch, so every other sample enters
+   * some frame's FFT, where a NaN or ±Infinity turns every bin of that frame
+   * (and of the frame packed with it) non-finite. Returns `[0, n)` when frames
+   * leave gaps (hop > nFft).
    */
-  powerFrames(y: Float32Array, t: number, tb: number, pa: Float64Array, pb: Float64Array, power: number): void {
+  unreadSamples(n: number): [number, number] {
+    const { nFft, hopLength } = this.o;
+    if (hopLength > nFft) return [0, n];
+    const end = this.frameStart(this.frames(n) - 1) + nFft;
+    return end >= n ? [0, 0] : [end, n];
+  }
+
+  /** Copies the frame starting at sample `s` of `y`, with its padding, into `dst` (frames that stick out of `y`). */
+  private padFrame(y: Float32Array, s: number, dst: Float32Array): void {
+    const { nFft, padMode } = this.o;
+    const n = y.length;
+    for (let i = 0; i < nFft; i++) {
+      const idx = s + i;
+      if (idx >= 0 && idx < n) dst[i] = y[idx];
+      else dst[i] = padMode === 'constant' ? 0 : y[reflectIndex(idx, n)];
+    }
+  }
+
+  /** FFT of frames `t` (real part) and `tb` (imaginary part; `-1` = zeros) into the work array. */
+  private transformPair(y: Float32Array, t: number, tb: number): void {
     const N = this.o.nFft;
-    const z = this.cplxIn;
-    this.loadFrame(y, t, z, 0, 2);
-    if (tb >= 0) this.loadFrame(y, tb, z, 1, 2);
-    else for (let i = 1; i < 2 * N; i += 2) z[i] = 0;
-    this.fft.transform(this.out, z);
-    const o = this.out;
+    const n = y.length;
+    let a = y;
+    let aOff = this.frameStart(t);
+    if (aOff < 0 || aOff + N > n) {
+      this.padFrame(y, aOff, this.edgeA);
+      a = this.edgeA;
+      aOff = 0;
+    }
+    let b = this.zeros;
+    let bOff = 0;
+    if (tb >= 0) {
+      b = y;
+      bOff = this.frameStart(tb);
+      if (bOff < 0 || bOff + N > n) {
+        this.padFrame(y, bOff, this.edgeB);
+        b = this.edgeB;
+        bOff = 0;
+      }
+    }
+    this.fft.forwardRealPair(this.z, a, aOff, b, bOff, this.win);
+  }
+
+  /**
+   * Complex spectrum of frame `t` into `re`/`im` (bins 0 … nFft/2), by a real
+   * FFT of this frame alone ({@link RealFft}), so its bins carry no rounding
+   * from a neighbour frame.
+   */
+  complexFrame(y: Float32Array, t: number, re: Float64Array, im: Float64Array): void {
+    const N = this.o.nFft;
+    this.rfft ??= new RealFft(N);
+    let a = y;
+    let aOff = this.frameStart(t);
+    if (aOff < 0 || aOff + N > y.length) {
+      this.padFrame(y, aOff, this.edgeA);
+      a = this.edgeA;
+      aOff = 0;
+    }
+    this.rfft.forward(a, aOff, this.win, re, im);
+  }
+
+  /**
+   * |X|^power of frames `t` and `tb` at once, interleaved: `p[2k]` is bin `k` of
+   * frame `t`, `p[2k + 1]` bin `k` of frame `tb`. Pass `tb = -1` to compute frame
+   * `t` alone (`p[2k + 1]` is then 0).
+   */
+  powerFrames(y: Float32Array, t: number, tb: number, p: number[], power: number): void {
+    this.transformPair(y, t, tb);
+    const N = this.o.nFft;
+    const z = this.z;
+    const slot = this.slot;
     const nb = this.nBins;
-    // k = 0 pairs with itself (Z[N] ≡ Z[0]); then bins 1 … N/2 pair with N − k.
+    // Bin 0 pairs with itself (Z[N] ≡ Z[0]); bins 1 … N/2 pair with N − k.
     for (let k = 0; k < nb; k++) {
-      const j = k === 0 ? 0 : N - k;
-      const zr = o[2 * k];
-      const zi = o[2 * k + 1];
-      const nr = o[2 * j];
-      const ni = o[2 * j + 1];
+      const s = slot[k];
+      const u = slot[(N - k) & (N - 1)];
+      const zr = z[s];
+      const zi = z[s + 1];
+      const nr = z[u];
+      const ni = z[u + 1];
       const ar = zr + nr;
       const ai = zi - ni;
       const br = zi + ni;
       const bi = zr - nr;
-      pa[k] = 0.25 * (ar * ar + ai * ai);
-      pb[k] = 0.25 * (br * br + bi * bi);
+      p[2 * k] = 0.25 * (ar * ar + ai * ai);
+      p[2 * k + 1] = 0.25 * (br * br + bi * bi);
     }
     if (power !== 2) {
       const e = power / 2;
-      for (let k = 0; k < nb; k++) {
-        pa[k] = e === 0.5 ? Math.sqrt(pa[k]) : Math.pow(pa[k], e);
-        pb[k] = e === 0.5 ? Math.sqrt(pb[k]) : Math.pow(pb[k], e);
-      }
+      for (let i = 0; i < 2 * nb; i++) p[i] = e === 0.5 ? Math.sqrt(p[i]) : Math.pow(p[i], e);
     }
   }
 }
@@ -222,16 +278,25 @@ export function stftPlan(opts: StftOptions): StftPlan {
 }
 
 /**
- * @internal validates a PCM signal and returns it as a Float32Array (the same
- * object when it already is one; other arrays are rounded to float32, as
- * `librosa.load` gives float32), so the hot loops stay monomorphic.
+ * @internal checks that `y` is a non-empty array of numbers and returns it as a
+ * Float32Array (the same object when it already is one; other arrays are rounded
+ * to float32, as `librosa.load` gives float32), so the hot loops stay
+ * monomorphic. Does not look at the values: see {@link checkSignal}.
  */
-export function checkSignal(y: ArrayLike<number>, what = 'audio samples'): Float32Array {
+export function asSignal(y: ArrayLike<number>, what = 'audio samples'): Float32Array {
   if (!y || typeof y.length !== 'number') {
     throw new HitrankError('E_PARAM', `${what} must be a Float32Array (or array of numbers).`);
   }
   if (y.length === 0) throw new HitrankError('E_EMPTY', `the ${what} are empty (0 samples).`);
-  const f = y instanceof Float32Array ? y : Float32Array.from(y);
+  return y instanceof Float32Array ? y : Float32Array.from(y);
+}
+
+/**
+ * @internal validates a PCM signal ({@link asSignal}, then every sample finite:
+ * `E_NAN` naming the first bad sample) and returns it as a Float32Array.
+ */
+export function checkSignal(y: ArrayLike<number>, what = 'audio samples'): Float32Array {
+  const f = asSignal(y, what);
   assertFinite(f, what);
   return f;
 }
@@ -292,13 +357,12 @@ export function spectrogram(signal: ArrayLike<number>, opts: SpectrogramOptions 
   const frames = plan.frames(y.length);
   const nb = plan.nBins;
   const data = new Float32Array(nb * frames);
-  const pa = new Float64Array(nb);
-  const pb = new Float64Array(nb);
+  const p = new Array<number>(2 * nb).fill(0);
   for (let t = 0; t < frames; t += 2) {
     const tb = t + 1 < frames ? t + 1 : -1;
-    plan.powerFrames(y, t, tb, pa, pb, power);
-    for (let k = 0; k < nb; k++) data[k * frames + t] = pa[k];
-    if (tb >= 0) for (let k = 0; k < nb; k++) data[k * frames + tb] = pb[k];
+    plan.powerFrames(y, t, tb, p, power);
+    for (let k = 0; k < nb; k++) data[k * frames + t] = p[2 * k];
+    if (tb >= 0) for (let k = 0; k < nb; k++) data[k * frames + tb] = p[2 * k + 1];
   }
   return { data, shape: [nb, frames] };
 }
