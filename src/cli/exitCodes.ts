@@ -5,8 +5,8 @@
  * |---|---|
  * | 0 | success |
  * | 1 | partial failure: the command finished, but some songs failed (listed; finished work is kept) |
- * | 2 | usage error: unknown command or option, missing or malformed argument, or an option this build cannot serve (`--segment hl30`, a missing backend package) |
- * | 3 | bad input: unreadable or invalid manifest / data / model file (every bad row is listed) |
+ * | 2 | usage error: unknown command or option, missing or malformed argument (`--segment hl30` without `--highlighter`), or an option this build cannot serve (a missing backend package) |
+ * | 3 | bad input: unreadable or invalid manifest / data / model / highlighter file (every bad row is listed; a damaged highlighter folder is named) |
  * | 4 | internal error (a bug: please report it with the output of `HITRANK_DEBUG=1`) |
  * | 130 | interrupted (Ctrl-C / SIGINT, SIGTERM); finished work is kept, rerun to continue |
  *
@@ -25,9 +25,11 @@ export const EXIT = Object.freeze({
 export const EXIT_CODES_HELP = `Exit codes:
   0    success
   1    finished, but some songs failed (each is listed; the rest were used)
-  2    usage error (unknown command/option, bad or missing argument, or an
-       option this build or installation cannot serve)
-  3    bad input (unreadable or invalid manifest, data or model file)
+  2    usage error (unknown command/option, bad or missing argument, e.g.
+       --segment hl30 without --highlighter, or an option this build or
+       installation cannot serve)
+  3    bad input (unreadable or invalid manifest, data, model or
+       highlighter file)
   4    internal error (set HITRANK_DEBUG=1 for a stack trace and report it)
   130  interrupted (SIGINT/SIGTERM); finished work (features, evaluated
        folds) is kept, rerun the same command to continue`;

@@ -262,6 +262,7 @@ function fusedFold(ab: TaskResult, artist: TaskResult, dataset: HitDataset, valI
  * @param settings - the settings.
  * @param foldsRun - the folds that were run.
  * @param featureLabel - the feature column without `+ tag`, e.g. `audio (mid 8 s)`.
+ * @param rowFeatureLabels - labels of trained rows whose features differ (e.g. `audio (HL-30)`); fusion rows take their parts'.
  * @returns one {@link RowResult} per requested row.
  */
 export function assembleRows(
@@ -271,6 +272,7 @@ export function assembleRows(
   settings: ExperimentSettings,
   foldsRun: readonly number[],
   featureLabel: string,
+  rowFeatureLabels?: Record<string, string>,
 ): RowResult[] {
   const folds = crossValidationFolds(dataset.ids.length, { folds: settings.folds, seed: settings.seed });
   const get = (row: string, fold: number): TaskResult => {
@@ -287,7 +289,8 @@ export function assembleRows(
         ? fusedFold(get(parts[0], fold), get(parts[1], fold), dataset, f.validation, f.test, settings.topFraction)
         : foldFromTask(get(row, fold), dataset, f.test);
     });
-    const feature = !settings.audio ? 'tag-like features' : spec.tags ? `${featureLabel} + tag` : featureLabel;
+    const label = rowFeatureLabels?.[parts ? parts[0] : row] ?? featureLabel;
+    const feature = !settings.audio ? 'tag-like features' : spec.tags ? `${label} + tag` : label;
     return {
       row,
       network: spec.network,

@@ -5,10 +5,11 @@
  *
  * @module
  */
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { crossValidationFolds } from '../data/index.js';
+import { crossValidationFolds, type HitDataset } from '../data/index.js';
 import { createProgress, formatDuration, writeFileAtomic } from '../node/index.js';
 import { renderReport } from '../node/report.js';
 import type { RowResult, RunResults } from '../node/reportTypes.js';
@@ -30,6 +31,8 @@ export interface ExperimentPlan {
   onlyFolds: number[] | null;
   /** Training processes. */
   jobs: number;
+  /** Rows that train on other features of the same songs (row → dataset with the same ids in the same order), e.g. HL-30 rows. */
+  rowDatasets?: Record<string, HitDataset>;
   /** tfjs backend. */
   backend: CliBackend;
   /** Run folder (results.json, report.html, tasks/). */
@@ -46,6 +49,8 @@ export interface ExperimentMeta {
   description?: string;
   /** Feature column label without `+ tag`. */
   featureLabel: string;
+  /** Feature labels of rows that differ from `featureLabel` (trained row → label; fusion rows take their parts'). */
+  rowFeatureLabels?: Record<string, string>;
   /** Notes under the table. */
   notes: string[];
   /** Extra settings to record (shown in the report). */
@@ -112,7 +117,7 @@ export async function runExperiment(ctx: CliContext, data: TrainingData, plan: E
 
   const taskDir = join(plan.outDir, 'tasks');
   await mkdir(taskDir, { recursive: true });
-  const key = experimentKey(dataset, settings);
+  const key = experimentKeyWithRows(dataset, settings, plan.rowDatasets);
   const done = (await readCheckpoints(taskDir, key)).filter((r) => tasks.some((t) => t.row === r.row && t.fold === r.fold));
   const todo = tasks.filter((t) => !done.some((r) => r.row === t.row && r.fold === t.fold));
 
@@ -124,6 +129,7 @@ export async function runExperiment(ctx: CliContext, data: TrainingData, plan: E
     jobs: plan.jobs,
     backend: plan.backend,
     dataset,
+    ...(plan.rowDatasets ? { rowDatasets: plan.rowDatasets } : {}),
     settings,
     signal: ctx.signal,
     onResult: async (r) => {
@@ -136,7 +142,7 @@ export async function runExperiment(ctx: CliContext, data: TrainingData, plan: E
   const trainSeconds = (performance.now() - tTrain) / 1000;
 
   const all = [...done, ...fresh];
-  const rows: RowResult[] = assembleRows(plan.rows, all, dataset, settings, foldsRun, meta.featureLabel);
+  const rows: RowResult[] = assembleRows(plan.rows, all, dataset, settings, foldsRun, meta.featureLabel, meta.rowFeatureLabels);
   const comparison = compareRows(rows, 'i', 'a') ?? compareRows(rows, 'j', 'b');
   const hs = Array.from(dataset.hitScores);
   const mean = hs.reduce((a, b) => a + b, 0) / Math.max(1, hs.length);
@@ -195,6 +201,31 @@ export async function runExperiment(ctx: CliContext, data: TrainingData, plan: E
   await writeFileAtomic(resultsPath, JSON.stringify(results, null, 1) + '\n');
   await writeFileAtomic(reportPath, renderReport(results));
   return { results, resultsPath, reportPath, resumed: done.length, trained: fresh.length };
+}
+
+/**
+ * {@link experimentKey} of the main dataset, combined with the keys of the
+ * rows that train on other features (so that checkpoints are reused only
+ * when those features are the same too).
+ *
+ * @param dataset - the main dataset.
+ * @param settings - the settings.
+ * @param rowDatasets - row → other dataset.
+ * @returns a hex digest.
+ */
+export function experimentKeyWithRows(dataset: HitDataset, settings: ExperimentSettings, rowDatasets?: Record<string, HitDataset>): string {
+  const base = experimentKey(dataset, settings);
+  const rows = Object.keys(rowDatasets ?? {}).sort();
+  if (rows.length === 0) return base;
+  const h = createHash('sha256').update(base);
+  const seen = new Map<HitDataset, string>();
+  for (const r of rows) {
+    const ds = rowDatasets![r];
+    let k = seen.get(ds);
+    if (k === undefined) seen.set(ds, (k = experimentKey(ds, settings)));
+    h.update(`\u0000${r}:${k}`);
+  }
+  return h.digest('hex');
 }
 
 /**

@@ -53,6 +53,9 @@ export const PAPER_TABLE1: readonly Table1Row[] = Object.freeze([
 /** Rows the CLI can run on one segment: every row except c–d (they differ from a–b only by the segment). */
 export const RUNNABLE_ROWS: readonly string[] = Object.freeze(['a', 'b', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l']);
 
+/** Rows that need a highlighter (`--highlighter DIR`): a, b on HL-30 highlights. */
+export const HIGHLIGHT_ROWS: readonly string[] = Object.freeze(['c', 'd']);
+
 /**
  * Looks a row up by letter.
  *

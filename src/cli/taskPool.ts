@@ -27,6 +27,8 @@ export interface TaskPoolOptions {
   backend: CliBackend;
   /** All songs. */
   dataset: HitDataset;
+  /** Rows that train on other features of the same songs (e.g. HL-30 rows c, d beside Mid-30 rows a, b): row → dataset (same ids, same order). */
+  rowDatasets?: Record<string, HitDataset>;
   /** Experiment settings. */
   settings: ExperimentSettings;
   /** Aborts: workers are killed, finished results stay delivered. */
@@ -64,7 +66,7 @@ export async function runTaskPool(tasks: readonly TaskSpec[], options: TaskPoolO
     await startBackend(options.backend);
     for (const t of tasks) {
       options.signal.throwIfAborted();
-      const r = await runTask(options.dataset, options.settings, t, options.signal);
+      const r = await runTask(options.rowDatasets?.[t.row] ?? options.dataset, options.settings, t, options.signal);
       results.push(r);
       await options.onResult(r);
     }
@@ -144,7 +146,7 @@ function runInProcesses(entry: string, tasks: readonly TaskSpec[], jobs: number,
         finish(new Error(`a training process exited (${sig ?? `code ${code}`})${what}.${stderr ? `\n${stderr.trim()}` : ''}`));
       });
       child.on('error', (e) => finish(e));
-      child.send({ type: 'init', dataset: options.dataset, settings: options.settings, backend: options.backend } satisfies ToWorker);
+      child.send({ type: 'init', dataset: options.dataset, rowDatasets: options.rowDatasets, settings: options.settings, backend: options.backend } satisfies ToWorker);
     };
     for (let k = 0; k < jobs; k++) spawnWorker();
   });

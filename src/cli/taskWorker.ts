@@ -13,7 +13,7 @@ import { runTask, type ExperimentSettings, type TaskSpec } from './experiment.js
 
 /** Messages from the parent. */
 export type ToWorker =
-  | { type: 'init'; dataset: HitDataset; settings: ExperimentSettings; backend: CliBackend }
+  | { type: 'init'; dataset: HitDataset; rowDatasets?: Record<string, HitDataset>; settings: ExperimentSettings; backend: CliBackend }
   | { type: 'task'; task: TaskSpec }
   | { type: 'stop' };
 
@@ -45,6 +45,7 @@ export function serializeError(e: unknown): WorkerError {
 /** Runs the worker loop until the parent says stop or disconnects. */
 export function runTaskWorker(): void {
   let dataset: HitDataset | null = null;
+  let rowDatasets: Record<string, HitDataset> | undefined;
   let settings: ExperimentSettings | null = null;
   const send = (msg: unknown): void => {
     if (process.connected) process.send!(msg);
@@ -63,6 +64,7 @@ export function runTaskWorker(): void {
         try {
           await startBackend(msg.backend);
           dataset = msg.dataset;
+          rowDatasets = msg.rowDatasets;
           settings = msg.settings;
           send({ type: 'ready' });
         } catch (e) {
@@ -71,7 +73,7 @@ export function runTaskWorker(): void {
         return;
       }
       try {
-        const result = await runTask(dataset!, settings!, msg.task);
+        const result = await runTask(rowDatasets?.[msg.task.row] ?? dataset!, settings!, msg.task);
         send({ type: 'result', result });
       } catch (e) {
         send({ type: 'error', task: msg.task, error: serializeError(e) });

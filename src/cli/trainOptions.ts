@@ -23,6 +23,7 @@ export const TRAIN_OPTIONS = {
   backend: { type: 'string' },
   jobs: { type: 'string', short: 'j' },
   segment: { type: 'string' },
+  highlighter: { type: 'string' },
   preset: { type: 'string' },
   cache: { type: 'string' },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
@@ -33,7 +34,7 @@ export const TRAIN_OPTIONS = {
  * @param d - the defaults to show.
  * @returns the help text.
  */
-export function trainOptionsHelp(d: { epochs: number; lr: number; patience: number | string; segment: string; monitor?: string }): string {
+export function trainOptionsHelp(d: { epochs: number; lr: number; patience: number | string; segment: string; monitor?: string; highlighterNote?: string }): string {
   return `  --epochs N         maximum epochs per model (default ${d.epochs})
   --lr X             Adagrad learning rate (default ${d.lr})
   --batch-pairs N    pairs per step (default 10, the paper's batch)
@@ -43,11 +44,14 @@ export function trainOptionsHelp(d: { epochs: number; lr: number; patience: numb
   --margin X         margin m of the hinge, Eq. 2 (default 1)
   --mu X             weight μ of the tag branch, Eq. 4 (default 0.5)
   --seed N           seed of splits, initialisers and samplers (default 0)
-  --segment S        mid30, hl30 (not available yet), whole, or the middle S seconds (default ${d.segment})
+  --segment S        mid30, hl30, whole, or the middle S seconds (default ${d.segment})
+  --highlighter DIR  a highlighter (hitrank highlighter train) whose HL-30 windows the features are cut from;
+                     implies --segment hl30${d.highlighterNote ? `
+                     ${d.highlighterNote}` : ''}
   --preset NAME      feature recipe (default paper)
   --cache DIR        feature cache (default .hitrank-cache/ next to the manifest)
   --backend B        tfjs backend: ${CLI_BACKENDS.join(' or ')} (default wasm)
-  -j, --jobs N       worker threads for features and processes for training (default: CPUs)`;
+  -j, --jobs N       threads for features and for training one model; parallel fold processes in evaluate (default: CPUs)`;
 }
 
 /** Parsed {@link TRAIN_OPTIONS}. */

@@ -9,39 +9,109 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { HitDataset } from '../data/index.js';
 import { FEATURE_PRESETS, type FeaturePresetName } from '../dsp/index.js';
 import { HitrankError } from '../errors.js';
-import { createProgress, extractFeatures, readManifest, type Manifest, type SegmentChoice } from '../node/index.js';
-import { UnavailableError, UsageError, type CliContext } from './command.js';
+import {
+  createProgress,
+  extractFeatures,
+  readHighlighterInfo,
+  readManifest,
+  type ExtractFeaturesOptions,
+  type Manifest,
+  type SavedHighlighterInfo,
+  type SegmentChoice,
+} from '../node/index.js';
+import type { CliBackend } from './backend.js';
+import { UsageError, type CliContext } from './command.js';
 
 /** Default cache folder name, created next to the manifest (shared with `hitrank features`). */
 export const DEFAULT_CACHE_DIR = '.hitrank-cache';
 
-/** A segment as the CLI takes it: `mid30`, `whole`, or the middle `seconds`. */
-export type CliSegment = 'mid30' | 'whole' | { seconds: number };
+/**
+ * A segment as the CLI takes it: `mid30`, `hl30` (the highlight chosen by the
+ * `--highlighter`), `whole`, or the middle `seconds`.
+ */
+export type CliSegment = 'mid30' | 'hl30' | 'whole' | { seconds: number };
+
+/** How to make a highlighter, for messages. */
+export const HOW_TO_MAKE_A_HIGHLIGHTER =
+  'make one with: hitrank highlighter train --manifest songs.csv --out highlighter/ (labels: the tag_<name> columns, or --labels COLUMN)';
 
 /**
- * Parses `--segment`: `mid30`, `hl30` (not available yet: exit 2), `whole`,
+ * Parses `--segment`: `mid30`, `hl30` (needs `--highlighter DIR`), `whole`,
  * or a number of seconds (the middle S seconds). Not given: `undefined`, the
  * preset's default (Mid-30 for `paper`, the whole song for `hspCnn`, whose
  * recipe picks its own 323 frames).
  *
  * @param raw - the option value.
  * @returns the segment, or undefined for the preset's default.
- * @throws UsageError for anything else; UnavailableError for `hl30`.
+ * @throws UsageError for anything else.
  */
 export function parseSegment(raw: string | boolean | undefined): CliSegment | undefined {
   if (raw === undefined) return undefined;
   if (raw === 'mid30') return 'mid30';
   if (raw === 'whole') return 'whole';
-  if (raw === 'hl30') {
-    throw new UnavailableError(
-      '--segment hl30 (the paper\'s HL-30 highlight) is not available in the CLI yet: it needs a trained highlighter ' +
-        'loadable from disk and a segment hook in extractFeatures (see src/highlight). Use --segment mid30 (the default) ' +
-        'or a number of seconds.',
-    );
-  }
+  if (raw === 'hl30') return 'hl30';
   const s = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
   if (Number.isFinite(s) && s > 0 && s <= 3600) return { seconds: s };
   throw new UsageError(`--segment must be mid30, hl30, whole or a number of seconds, got ${JSON.stringify(raw)}.`);
+}
+
+/**
+ * Reads `--segment` and `--highlighter` together (features, train, rank):
+ * `--highlighter DIR` alone means `--segment hl30`; `--segment hl30` without
+ * a highlighter is a usage error that says how to make one; a highlighter
+ * with another segment is a usage error too.
+ *
+ * @param values - parsed option values.
+ * @returns the segment and the highlighter folder as given (relative to the cwd), if any.
+ * @throws UsageError for the combinations above.
+ */
+export function parseSegmentOptions(values: CliContext['values']): { segment: CliSegment | undefined; highlighter: string | undefined } {
+  const segment = parseSegment(values.segment);
+  const raw = values.highlighter;
+  const highlighter = typeof raw === 'string' && raw.length > 0 ? raw : undefined;
+  if (segment === 'hl30' && highlighter === undefined) {
+    throw new UsageError(`--segment hl30 (the paper's HL-30 highlight) needs --highlighter DIR, a trained highlighter; ${HOW_TO_MAKE_A_HIGHLIGHTER}.`);
+  }
+  if (highlighter !== undefined && segment !== undefined && segment !== 'hl30') {
+    throw new UsageError(`--highlighter picks the HL-30 segment; it cannot be combined with --segment ${JSON.stringify(values.segment)}.`);
+  }
+  return { segment: highlighter !== undefined ? 'hl30' : segment, highlighter };
+}
+
+/**
+ * Reads a highlighter folder given on the command line and checks it (no
+ * TensorFlow.js needed): the errors name the folder and say how to make one.
+ *
+ * @param ctx - the CLI context (for the cwd).
+ * @param dir - the folder as given.
+ * @returns the highlighter's identity, configuration and card.
+ * @throws HitrankError (exit 3) for a missing, incomplete or damaged folder.
+ */
+export async function checkHighlighter(ctx: CliContext, dir: string): Promise<SavedHighlighterInfo> {
+  try {
+    return await readHighlighterInfo(resolve(ctx.io.cwd, dir));
+  } catch (e) {
+    if (!(e instanceof HitrankError)) throw e;
+    const raw = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
+    const err = new HitrankError(e.code, `--highlighter: ${raw.replace(/\.$/, '')}; ${e.code === 'E_IO' ? '' : 'to replace it, '}${HOW_TO_MAKE_A_HIGHLIGHTER}.`);
+    err.cause = e;
+    throw err;
+  }
+}
+
+/**
+ * The `extractFeatures` segment option for a CLI segment.
+ *
+ * @param segment - the CLI segment (undefined: the preset's default).
+ * @param highlighter - the checked highlighter, for `hl30`.
+ * @returns the option value.
+ */
+export function extractSegment(segment: CliSegment | undefined, highlighter: SavedHighlighterInfo | undefined): ExtractFeaturesOptions['segment'] {
+  if (segment === 'hl30') {
+    if (!highlighter) throw new UsageError(`--segment hl30 needs --highlighter DIR; ${HOW_TO_MAKE_A_HIGHLIGHTER}.`);
+    return { highlighter: highlighter.dir, seconds: 30 };
+  }
+  return segment;
 }
 
 /**
@@ -60,13 +130,14 @@ export function parsePreset(raw: string | boolean | undefined): FeaturePresetNam
 }
 
 /**
- * A segment for people: `Mid-30`, `mid 8 s`, `whole song`.
+ * A segment for people: `Mid-30`, `mid 8 s`, `whole song`, `HL-30`.
  *
  * @param s - the resolved segment.
  * @returns the label.
  */
 export function segmentLabel(s: SegmentChoice): string {
   if (s.kind === 'whole') return 'whole song';
+  if (s.kind === 'highlight') return `HL-${s.seconds}`;
   return s.seconds === 30 ? 'Mid-30' : `mid ${s.seconds} s`;
 }
 
@@ -104,6 +175,8 @@ export interface TrainingData {
   preset: FeaturePresetName;
   /** Seconds spent on features. */
   seconds: number;
+  /** The highlighter of an HL-30 segment. */
+  highlighter?: SavedHighlighterInfo;
 }
 
 /** Options of {@link loadTrainingData}. */
@@ -120,6 +193,10 @@ export interface LoadTrainingDataOptions {
   cache?: string;
   /** Feature worker threads. */
   jobs?: number;
+  /** `--highlighter` folder as given (needed for `hl30`). */
+  highlighter?: string;
+  /** tfjs backend the highlighter runs on (`hl30`). Default `wasm`. */
+  backend?: CliBackend;
 }
 
 /**
@@ -140,8 +217,15 @@ export async function loadTrainingData(ctx: CliContext, manifestArg: string, opt
     );
   }
   const cacheDir = opts.cache === undefined ? join(manifest.dir, DEFAULT_CACHE_DIR) : isAbsolute(opts.cache) ? opts.cache : resolve(ctx.io.cwd, opts.cache);
+  if (opts.segment === 'hl30' && opts.highlighter === undefined) {
+    throw new UsageError(`--segment hl30 needs --highlighter DIR; ${HOW_TO_MAKE_A_HIGHLIGHTER}.`);
+  }
+  if (opts.segment === 'hl30' && !opts.audio) throw new UsageError('--segment hl30 cuts audio; it cannot be used with --no-audio.');
+  const highlighter = opts.segment === 'hl30' ? await checkHighlighter(ctx, opts.highlighter!) : undefined;
   const seg: SegmentChoice =
-    opts.segment === undefined || opts.segment === 'mid30'
+    opts.segment === 'hl30'
+      ? { kind: 'highlight', seconds: 30, highlighter: highlighter!.id }
+      : opts.segment === undefined || opts.segment === 'mid30'
       ? FEATURE_PRESETS[opts.preset].frames !== null && opts.segment === undefined
         ? { kind: 'whole' }
         : { kind: 'mid', seconds: 30 }
@@ -169,13 +253,16 @@ export async function loadTrainingData(ctx: CliContext, manifestArg: string, opt
     cacheDir,
     jobs: opts.jobs,
     features: opts.preset,
-    segment: opts.segment,
+    segment: extractSegment(opts.segment, highlighter),
+    backend: opts.backend ?? 'wasm',
     signal: ctx.signal,
     onProgress: (p) => bar.update(p.done, p.failed > 0 ? `${p.failed} failed` : undefined),
   });
   bar.finish(res.stats.failed > 0 ? `${res.stats.failed} failed` : undefined);
   const failed = res.failed.map((f) => ({ id: f.id, line: manifest.lines[f.index], audio: f.audio, code: f.code, message: f.message }));
-  return { manifest, dataset: res.dataset, failed, padded: res.padded, segment: res.segment, cacheDir, preset: opts.preset, seconds: res.stats.seconds };
+  const out: TrainingData = { manifest, dataset: res.dataset, failed, padded: res.padded, segment: res.segment, cacheDir, preset: opts.preset, seconds: res.stats.seconds };
+  if (res.highlighter) out.highlighter = res.highlighter;
+  return out;
 }
 
 /**

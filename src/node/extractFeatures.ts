@@ -12,7 +12,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { decodeAudio } from '../audio/decodeAudio.js';
 import type { HitDataset, ManifestRow } from '../data/index.js';
 import { LogMelExtractor, midSegment, resample, toMono, type FeaturePreset, type FeaturePresetName, type LogMelOptions } from '../dsp/index.js';
-import { HitrankError } from '../errors.js';
+import { HitrankError, type HitrankErrorCode } from '../errors.js';
 import {
   featureCacheKey,
   featureSpecJson,
@@ -23,6 +23,10 @@ import {
   type SegmentChoice,
 } from './featureCache.js';
 import type { Manifest } from './manifest.js';
+import type { Highlighter } from '../models/highlighter/index.js';
+import type { extractHighlight as ExtractHighlightFn } from '../highlight/index.js';
+import { loadHighlighter, readHighlighterInfo, type SavedHighlighterInfo } from './savedHighlighter.js';
+import { currentTfjsBackend, startTfjsBackend } from './tfjsBackend.js';
 
 /** Progress of {@link extractFeatures}, reported after every song. */
 export interface ExtractProgress {
@@ -60,8 +64,14 @@ export interface ExtractFeaturesOptions {
   /**
    * Which part of each song: `'mid30'` (the paper's Mid-30, default for
    * presets without fixed `frames`), `'whole'` (default for presets that
-   * pick frames themselves, e.g. `hspCnn`), or `{ seconds }` for the middle
-   * `seconds`.
+   * pick frames themselves, e.g. `hspCnn`), `{ seconds }` for the middle
+   * `seconds`, or `{ highlighter: dir }` for the paper's HL-30: the 30 s (or
+   * `seconds`, whole seconds) that the highlighter saved in `dir`
+   * (`saveHighlighter`) attends to most, cut by `extractHighlight` of
+   * hitrank/highlight after resampling to the preset's rate. The cache key
+   * then includes the highlighter's identity (a SHA-256 of its configuration
+   * and weights), so another highlighter never reuses these features. Each
+   * worker thread loads the highlighter once, on `backend`.
    */
   segment?:
     | 'mid30'
@@ -69,7 +79,22 @@ export interface ExtractFeaturesOptions {
     | {
         /** Length of the middle segment in seconds. */
         seconds: number;
+      }
+    | {
+        /** Folder of a saved highlighter (`saveHighlighter` of hitrank/node). */
+        highlighter: string;
+        /** Length of the highlight in whole seconds. Default 30 (HL-30). */
+        seconds?: number;
       };
+  /**
+   * tfjs backend the highlighter runs on in worker threads (HL-30 segments
+   * only), e.g. `'wasm'` or `'cpu'`. Default: the backend running in the
+   * calling thread, else `'wasm'`. In the calling thread (`jobs: 1`) the
+   * running backend is used; this one is started only when none is.
+   */
+  backend?: string;
+  /** Module that registers `backend` in the workers (default: `@tensorflow/tfjs-backend-<name>` for `wasm` / `cpu`). */
+  backendModule?: string;
   /**
    * Keep the features in memory and return them in `dataset.mels`. Default
    * `true`; `false` only fills the cache (what `hitrank features` does; needs `cacheDir`).
@@ -130,6 +155,8 @@ export interface ExtractFeaturesResult {
   features: FeaturePreset;
   /** The resolved segment. */
   segment: SegmentChoice;
+  /** The highlighter of an HL-30 segment (folder, identity, card), else `undefined`. */
+  highlighter?: SavedHighlighterInfo;
   /**
    * `[nMels, frames]` of every song's features; frames is 0 when it differs
    * per song (segment `'whole'` with a recipe that keeps every frame, only
@@ -157,6 +184,11 @@ interface WorkerSetup {
   segment: SegmentChoice;
   cacheDir: string | undefined;
   collect: boolean;
+  /** Highlighter folder of a `highlight` segment. */
+  highlighterDir?: string;
+  /** tfjs backend (and its module) for the highlighter. */
+  backend?: string;
+  backendModule?: string;
 }
 
 const WORKER_FLAG = '__hitrankFeatureWorker';
@@ -167,13 +199,44 @@ class SongProcessor {
   private readonly specJson: string;
   readonly shape: [number, number];
   private readonly segmentSamples: number;
+  private highlight: { model: Highlighter; extract: typeof ExtractHighlightFn } | null = null;
+  private loading: Promise<void> | null = null;
 
   constructor(private readonly setup: WorkerSetup) {
     this.extractor = new LogMelExtractor({ ...setup.features, preset: undefined, resample: false });
     this.specJson = featureSpecJson({ features: setup.features, segment: setup.segment });
     const f = this.extractor.features;
-    this.segmentSamples = setup.segment.kind === 'mid' ? Math.round(setup.segment.seconds * f.sampleRate) : -1;
+    this.segmentSamples = setup.segment.kind !== 'whole' ? Math.round(setup.segment.seconds * f.sampleRate) : -1;
     this.shape = [f.nMels, f.frames ?? (this.segmentSamples > 0 ? this.extractor.frames(this.segmentSamples) : 0)];
+  }
+
+  /**
+   * Loads what the segment needs once per thread (the highlighter of a
+   * `highlight` segment, on the setup's backend when this thread runs none).
+   * Rejects when it cannot: the run cannot go on.
+   */
+  init(mainThread: boolean): Promise<void> {
+    const seg = this.setup.segment;
+    if (seg.kind !== 'highlight') return Promise.resolve();
+    this.loading ??= (async () => {
+      const running = mainThread ? await currentTfjsBackend() : undefined;
+      if (running === undefined) await startTfjsBackend(this.setup.backend ?? 'wasm', this.setup.backendModule);
+      const { highlighter, info } = await loadHighlighter(this.setup.highlighterDir!);
+      if (info.id !== seg.highlighter) {
+        highlighter.dispose();
+        throw new HitrankError('E_CORRUPT_FILE', `the highlighter ${info.dir} changed while features were being extracted; rerun.`);
+      }
+      const { extractHighlight } = await import('../highlight/index.js');
+      this.highlight = { model: highlighter, extract: extractHighlight };
+    })();
+    return this.loading;
+  }
+
+  /** Frees the highlighter (calling thread). */
+  dispose(): void {
+    this.highlight?.model.dispose();
+    this.highlight = null;
+    this.loading = null;
   }
 
   async process(task: SongTask): Promise<SongResult> {
@@ -232,6 +295,11 @@ class SongProcessor {
       const seg = midSegment(y, { sampleRate: f.sampleRate, seconds: this.setup.segment.seconds });
       y = seg.samples;
       padded = seg.padded;
+    } else if (this.setup.segment.kind === 'highlight') {
+      if (!this.highlight) await this.init(isMainThread);
+      const h = this.highlight!.extract(y, this.highlight!.model, { sampleRate: f.sampleRate, length: this.setup.segment.seconds });
+      y = h.samples;
+      padded = h.padded;
     } else if (f.frames !== null) {
       // The extractor keeps the middle `frames` columns and zero-pads shorter songs: report those.
       const natural = f.center ? 1 + Math.floor(y.length / f.hopLength) : 1 + Math.floor((y.length - f.nFft) / f.hopLength);
@@ -261,7 +329,14 @@ if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null
       port.postMessage({ type: 'result', result: r }, r.data ? [r.data.buffer as ArrayBuffer] : []);
     });
   });
-  port.postMessage({ type: 'ready' });
+  processor.init(false).then(
+    () => port.postMessage({ type: 'ready' }),
+    (e: unknown) => {
+      const code = e instanceof HitrankError ? e.code : 'E_INTERNAL';
+      const message = e instanceof Error ? e.message : String(e);
+      port.postMessage({ type: 'initFailed', code, message: message.startsWith(`${code}: `) ? message.slice(code.length + 2) : message });
+    },
+  );
 }
 
 /**
@@ -308,14 +383,28 @@ function workerEntry(entry: string): { spec: string | URL; eval: boolean } {
 // ---------------------------------------------------------------------------
 // Main side.
 
-function resolveSegment(seg: ExtractFeaturesOptions['segment'], features: FeaturePreset): SegmentChoice {
-  if (seg === undefined) return features.frames !== null ? { kind: 'whole' } : { kind: 'mid', seconds: 30 };
-  if (seg === 'mid30') return { kind: 'mid', seconds: 30 };
-  if (seg === 'whole') return { kind: 'whole' };
-  if (seg && typeof seg === 'object' && typeof seg.seconds === 'number' && seg.seconds > 0 && Number.isFinite(seg.seconds)) {
-    return { kind: 'mid', seconds: seg.seconds };
+async function resolveSegment(
+  seg: ExtractFeaturesOptions['segment'],
+  features: FeaturePreset,
+): Promise<{ segment: SegmentChoice; highlighter?: SavedHighlighterInfo }> {
+  if (seg === undefined) return { segment: features.frames !== null ? { kind: 'whole' } : { kind: 'mid', seconds: 30 } };
+  if (seg === 'mid30') return { segment: { kind: 'mid', seconds: 30 } };
+  if (seg === 'whole') return { segment: { kind: 'whole' } };
+  if (seg && typeof seg === 'object' && 'highlighter' in seg) {
+    if (typeof seg.highlighter !== 'string' || seg.highlighter.length === 0) {
+      throw new HitrankError('E_PARAM', `segment.highlighter must be the folder of a saved highlighter, got ${JSON.stringify(seg.highlighter)}.`);
+    }
+    const seconds = seg.seconds ?? 30;
+    if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) {
+      throw new HitrankError('E_PARAM', `segment.seconds of a highlight must be a whole number of seconds in [1, 3600], got ${seconds}.`);
+    }
+    const info = await readHighlighterInfo(seg.highlighter);
+    return { segment: { kind: 'highlight', seconds, highlighter: info.id }, highlighter: info };
   }
-  throw new HitrankError('E_PARAM', `segment must be 'mid30', 'whole' or { seconds: number > 0 }, got ${JSON.stringify(seg)}.`);
+  if (seg && typeof seg === 'object' && typeof seg.seconds === 'number' && seg.seconds > 0 && Number.isFinite(seg.seconds)) {
+    return { segment: { kind: 'mid', seconds: seg.seconds } };
+  }
+  throw new HitrankError('E_PARAM', `segment must be 'mid30', 'whole', { seconds: number > 0 } or { highlighter: dir }, got ${JSON.stringify(seg)}.`);
 }
 
 function checkRows(rows: readonly ManifestRow[]): void {
@@ -344,6 +433,11 @@ function checkRows(rows: readonly ManifestRow[]): void {
  *   each song is done, so a killed run loses at most the songs in flight;
  *   rerunning reads the finished ones back. A corrupt cache file is
  *   re-extracted and overwritten, never used.
+ * - **HL-30** (`segment: { highlighter: dir }`): the segment is the
+ *   window a saved highlighter picks (`extractHighlight` of
+ *   hitrank/highlight, the paper's §2.5); every worker thread starts the
+ *   tfjs `backend` and loads the highlighter once. Its identity (SHA-256 of
+ *   configuration and weights) is part of the cache key.
  * - **Failures**: a missing or undecodable file does not stop the run: the
  *   song is listed in `failed` with its path and reason and left out of
  *   `dataset`, every other song is finished and cached. Check
@@ -361,6 +455,8 @@ function checkRows(rows: readonly ManifestRow[]): void {
  * @param options - see {@link ExtractFeaturesOptions}.
  * @returns the dataset of the successful songs, the failures and counts.
  * @throws HitrankError `E_PARAM` / `E_EMPTY` for bad options or no rows (before any work);
+ *   for an HL-30 segment, the errors of `readHighlighterInfo` (missing or damaged highlighter
+ *   folder, before any work) and `E_UNSUPPORTED` when the tfjs backend cannot start;
  *   `signal.reason` when aborted.
  *
  * @example
@@ -385,7 +481,7 @@ export async function extractFeatures(
   }
   const featOpts: LogMelOptions = typeof options.features === 'string' ? { preset: options.features } : (options.features ?? {});
   const features: FeaturePreset = { ...new LogMelExtractor(featOpts).features };
-  const segment = resolveSegment(options.segment, features);
+  const { segment, highlighter } = await resolveSegment(options.segment, features);
   if (collect && segment.kind === 'whole' && features.frames === null) {
     throw new HitrankError(
       'E_PARAM',
@@ -402,6 +498,11 @@ export async function extractFeatures(
 
   if (cacheDir !== undefined) await removeStaleTempFiles(cacheDir);
   const setup: WorkerSetup = { features, segment, cacheDir, collect };
+  if (highlighter) {
+    setup.highlighterDir = highlighter.dir;
+    setup.backend = options.backend ?? (await currentTfjsBackend()) ?? 'wasm';
+    if (options.backendModule !== undefined) setup.backendModule = options.backendModule;
+  }
   const local = new SongProcessor(setup);
   const results: (SongResult | undefined)[] = new Array(n);
   const progress: ExtractProgress = { done: 0, total: n, cached: 0, extracted: 0, failed: 0, id: '' };
@@ -417,20 +518,26 @@ export async function extractFeatures(
   const tasks: SongTask[] = rows.map((r, index) => ({ index, audio: r.audio }));
 
   let workersUsed = 0;
-  if (jobs <= 1) {
-    for (const t of tasks) {
-      signal?.throwIfAborted();
-      record(await local.process(t));
-    }
-  } else {
-    workersUsed = await runPool(tasks, jobs, setup, record, signal);
-    // Workers that could not start leave their songs to this thread.
-    for (const t of tasks) {
-      if (results[t.index] === undefined) {
+  try {
+    if (jobs <= 1) {
+      await local.init(true);
+      for (const t of tasks) {
         signal?.throwIfAborted();
         record(await local.process(t));
       }
+    } else {
+      workersUsed = await runPool(tasks, jobs, setup, record, signal);
+      // Workers that could not start leave their songs to this thread.
+      for (const t of tasks) {
+        if (results[t.index] === undefined) {
+          signal?.throwIfAborted();
+          await local.init(true);
+          record(await local.process(t));
+        }
+      }
     }
+  } finally {
+    local.dispose();
   }
 
   // Assemble the dataset of the successful songs, in input order.
@@ -468,6 +575,7 @@ export async function extractFeatures(
     padded,
     features,
     segment,
+    ...(highlighter ? { highlighter } : {}),
     melShape,
     stats: {
       total: n,
@@ -544,7 +652,12 @@ async function runPool(
           if (live.size === 0) finish();
         }
       };
-      worker.on('message', (msg: { type: 'ready' } | { type: 'result'; result: SongResult }) => {
+      worker.on('message', (msg: { type: 'ready' } | { type: 'result'; result: SongResult } | { type: 'initFailed'; code: string; message: string }) => {
+        if (msg.type === 'initFailed') {
+          // The highlighter (or its backend) cannot be loaded: no song can be done, stop the run.
+          finish(new HitrankError(msg.code as HitrankErrorCode, msg.message));
+          return;
+        }
         if (msg.type === 'ready') {
           ready = true;
           started++;

@@ -27,6 +27,12 @@ export const FEATURE_FILE_HEADER_BYTES = 96;
  *   Mid-30 is `seconds: 30`), shorter songs zero-padded at the end.
  * - `{ kind: 'whole' }` — the whole song (for presets that pick frames
  *   themselves, like `hspCnn`'s middle 323 frames).
+ * - `{ kind: 'highlight', seconds, highlighter }` — the `seconds` a trained
+ *   highlighter attends to most (`extractHighlight` of hitrank/highlight; the
+ *   paper's HL-30 is `seconds: 30`), songs of at most `seconds` taken whole
+ *   and zero-padded. `highlighter` is the highlighter's identity
+ *   (`readHighlighterInfo(dir).id`, a SHA-256 of its configuration and
+ *   weights), so features of another highlighter get other cache keys.
  */
 export type SegmentChoice =
   | {
@@ -38,6 +44,14 @@ export type SegmentChoice =
   | {
       /** The whole song. */
       kind: 'whole';
+    }
+  | {
+      /** The highlight chosen by a trained highlighter (HL-30). */
+      kind: 'highlight';
+      /** Segment length in whole seconds. */
+      seconds: number;
+      /** Hex SHA-256 identity of the highlighter (`SavedHighlighterInfo.id`). */
+      highlighter: string;
     };
 
 /** Everything that determines a song's features besides its audio bytes. */

@@ -46,6 +46,16 @@ export {
   type FeatureFailure,
 } from './extractFeatures.js';
 export { fileHandler, type FileHandlerOptions } from './fileHandler.js';
+export {
+  saveHighlighter,
+  loadHighlighter,
+  readHighlighterInfo,
+  HIGHLIGHTER_CARD_FORMAT,
+  type HighlighterCard,
+  type SavedHighlighterInfo,
+  type LoadedHighlighter,
+} from './savedHighlighter.js';
+export { startTfjsBackend, currentTfjsBackend, TFJS_BACKEND_MODULES } from './tfjsBackend.js';
 export { createProgress, formatProgress, formatDuration, type Progress, type ProgressOptions, type ProgressStream } from './progress.js';
 export {
   synthesizeDemoDataset,

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { SegmentChoice } from './featureCache.js';
 
 /** The three numbers of the paper's Table 1. */
 export interface MetricTriple {
@@ -230,18 +231,17 @@ export interface TrainRun {
   features: {
     /** Preset name. */
     preset: string;
-    /** Segment: `{ kind: 'mid', seconds }` or `{ kind: 'whole' }`. */
-    segment:
-      | {
-          /** A centred segment. */
-          kind: 'mid';
-          /** Its length in seconds. */
-          seconds: number;
-        }
-      | {
-          /** The whole song. */
-          kind: 'whole';
-        };
+    /** Segment the features were computed on (Mid-S, the whole song, or a highlight). */
+    segment: SegmentChoice;
+    /** The highlighter of an HL-30 segment (absent otherwise). */
+    highlighter?: {
+      /** The highlighter folder (absolute) when the model was trained. */
+      dir: string;
+      /** Its identity (`SavedHighlighterInfo.id`: SHA-256 of configuration and weights). */
+      id: string;
+      /** SHA-256 of its weights. */
+      weightsSha256: string;
+    };
     /** `[nMels, frames]`, or null without audio. */
     melShape: [number, number] | null;
   };

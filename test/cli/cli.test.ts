@@ -51,7 +51,7 @@ describe('hitrank CLI: help, version, usage errors (exit 2)', () => {
   it('unknown command / option, missing or malformed arguments → 2 with a hint', async () => {
     const u = await inProcess('fetaures', 'x.csv');
     expect(u.code).toBe(2);
-    expect(u.stderr).toContain('hitrank: unknown command "fetaures". Commands: features, train, rank, evaluate, demo, report, demo-data');
+    expect(u.stderr).toContain('hitrank: unknown command "fetaures". Commands: features, train, rank, evaluate, highlighter, demo, report, demo-data');
     const o = await inProcess('features', 'm.csv', '--jbos', '2');
     expect(o.code).toBe(2);
     expect(o.stderr).toMatch(/hitrank features: Unknown option '--jbos'.*\nRun 'hitrank features --help' for usage\./s);

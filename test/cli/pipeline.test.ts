@@ -207,7 +207,8 @@ describe('bad input: clear messages and exit codes', () => {
     const h = hitrank('train', manifest, '--out', 'm', '--segment', 'hl30');
     expect(h.code).toBe(2);
     expect(h.stderr).toContain('--segment hl30');
-    expect(h.stderr).toContain('not available in the CLI yet');
+    expect(h.stderr).toContain('needs --highlighter DIR');
+    expect(h.stderr).toContain('hitrank highlighter train');
     const pre = hitrank('rank', '--pretrained', 'no-such-model', join(data, 'audio', 'song-0001.wav'));
     if (existsSync(join(root, 'src', 'cli', 'commands', 'rankPretrained.ts'))) {
       expect(pre.code).toBe(3); // the build has pretrained models, just not this one

@@ -5,20 +5,13 @@
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { FEATURE_PRESETS, type FeaturePresetName } from '../../dsp/index.js';
-import { createProgress, extractFeatures, formatDuration, readManifest, type ExtractFeaturesOptions } from '../../node/index.js';
+import { createProgress, extractFeatures, formatDuration, readManifest } from '../../node/index.js';
+import { CLI_BACKENDS, parseBackend } from '../backend.js';
 import { COMMON_HELP, UsageError, intOption, type CliCommand, type CliContext, type CliResult } from '../command.js';
 import { EXIT } from '../exitCodes.js';
+import { checkHighlighter, DEFAULT_CACHE_DIR, extractSegment, parseSegmentOptions, segmentLabel } from '../trainingData.js';
 
-/** Default cache folder name, created next to the manifest. */
-export const DEFAULT_CACHE_DIR = '.hitrank-cache';
-
-function parseSegment(raw: string | boolean | undefined): ExtractFeaturesOptions['segment'] {
-  if (raw === undefined) return undefined;
-  if (raw === 'mid30' || raw === 'whole') return raw;
-  const s = typeof raw === 'string' ? Number(raw) : NaN;
-  if (Number.isFinite(s) && s > 0 && s <= 3600) return { seconds: s };
-  throw new UsageError(`--segment must be mid30, whole or a number of seconds, got ${JSON.stringify(raw)}.`);
-}
+export { DEFAULT_CACHE_DIR };
 
 async function run(ctx: CliContext): Promise<CliResult> {
   const { values, io } = ctx;
@@ -28,8 +21,10 @@ async function run(ctx: CliContext): Promise<CliResult> {
     throw new UsageError(`--preset must be one of ${Object.keys(FEATURE_PRESETS).join(', ')}, got ${JSON.stringify(preset)}.`);
   }
   const jobs = intOption(values, 'jobs', 1, 1024);
-  const segment = parseSegment(values.segment);
+  const { segment, highlighter: hlArg } = parseSegmentOptions(values);
+  const backend = parseBackend(values.backend);
   const manifest = await readManifest(manifestPath);
+  const highlighter = hlArg !== undefined ? await checkHighlighter(ctx, hlArg) : undefined;
   const cacheArg = values.cache as string | undefined;
   const cacheDir = cacheArg === undefined ? join(manifest.dir, DEFAULT_CACHE_DIR) : isAbsolute(cacheArg) ? cacheArg : resolve(io.cwd, cacheArg);
 
@@ -43,7 +38,8 @@ async function run(ctx: CliContext): Promise<CliResult> {
     cacheDir,
     jobs,
     features: preset as FeaturePresetName,
-    segment,
+    segment: extractSegment(segment, highlighter),
+    backend,
     collect: false,
     signal: ctx.signal,
     onProgress: (p) => bar.update(p.done, p.failed > 0 ? `${p.failed} failed` : undefined),
@@ -60,7 +56,8 @@ async function run(ctx: CliContext): Promise<CliResult> {
     );
     if (s.corrupt > 0) out.push(`  ${s.corrupt} corrupt cache file${s.corrupt > 1 ? 's were' : ' was'} re-extracted`);
     if (res.padded.length > 0) out.push(`  ${res.padded.length} song${res.padded.length > 1 ? 's are' : ' is'} shorter than the segment (zero-padded)`);
-    out.push(`  preset ${preset}, shape [${res.melShape[0]}, ${res.melShape[1] || 'varies'}], cache ${cacheDir}`);
+    out.push(`  preset ${preset}, ${segmentLabel(res.segment)}, shape [${res.melShape[0]}, ${res.melShape[1] || 'varies'}], cache ${cacheDir}`);
+    if (highlighter) out.push(`  HL-30 windows chosen by the highlighter ${highlighter.dir} (${highlighter.id.slice(0, 12)})`);
     if (failed.length > 0) {
       out.push(`failed songs (${failed.length}):`);
       for (const f of failed) out.push(`  ${f.id} (manifest line ${f.line}): ${f.code}: ${f.message}`);
@@ -75,6 +72,7 @@ async function run(ctx: CliContext): Promise<CliResult> {
       cacheDir,
       preset,
       segment: res.segment,
+      highlighter: highlighter ? { dir: highlighter.dir, id: highlighter.id, weightsSha256: highlighter.weightsSha256 } : null,
       melShape: res.melShape,
       songs: s.total,
       cached: s.cached,
@@ -95,8 +93,9 @@ export const command: CliCommand = {
   summary: 'compute (and cache) the log-mel features of every song of a manifest',
   usage: 'hitrank features <manifest.csv|manifest.jsonl> [options]',
   help: `Computes the features of every song listed in the manifest (decode, mono,
-resample, Mid-30 segment, log-mel) in parallel worker threads and stores them
-in a content-addressed cache. Safe to interrupt: finished songs stay cached,
+resample, Mid-30 or HL-30 segment, log-mel) in parallel worker threads and
+stores them in a content-addressed cache (HL-30 features are keyed by the
+highlighter's SHA-256 too, so another highlighter never reuses them). Safe to interrupt: finished songs stay cached,
 rerunning only does the rest. Songs that fail (missing or unreadable audio)
 are listed with their manifest line; the others are still done (exit code 1).
 
@@ -104,20 +103,26 @@ Options:
   --cache DIR      feature cache folder (default: ${DEFAULT_CACHE_DIR}/ next to the manifest)
   --jobs N         worker threads (default: the number of CPUs; 1 = no workers)
   --preset NAME    feature recipe: ${Object.keys(FEATURE_PRESETS).join(', ')} (default paper)
-  --segment S      mid30 (default), whole, or the middle S seconds
+  --segment S      mid30 (default), hl30, whole, or the middle S seconds
+  --highlighter DIR  HL-30: the windows a trained highlighter picks (hitrank highlighter
+                   train); implies --segment hl30. Each worker loads it once.
+  --backend B      tfjs backend of the highlighter: ${CLI_BACKENDS.join(' or ')} (default wasm)
 ${COMMON_HELP}
 
 Manifest columns (CSV header, or JSONL fields):
   id, audio, artist, hitScore [, releaseDate] [, tag_<name>... | tags]
   (audio paths relative to the manifest; several artists as "A;B")
 
-Example:
-  hitrank features data/manifest.csv --jobs 4`,
+Examples:
+  hitrank features data/manifest.csv --jobs 4
+  hitrank features data/manifest.csv --segment hl30 --highlighter highlighter/`,
   options: {
     cache: { type: 'string' },
     jobs: { type: 'string', short: 'j' },
     preset: { type: 'string' },
     segment: { type: 'string' },
+    highlighter: { type: 'string' },
+    backend: { type: 'string' },
   },
   positionals: { min: 1, max: 1, names: 'the manifest path' },
   run,

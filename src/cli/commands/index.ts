@@ -42,6 +42,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./evaluate.js')).command,
   },
   {
+    name: 'highlighter',
+    summary: 'train the music highlighter that --segment hl30 needs (HL-30); show the 30-s windows it picks',
+    load: async () => (await import('./highlighter.js')).command,
+  },
+  {
     name: 'demo',
     summary: 'the whole pipeline on seeded synthetic songs: Table-1 rows with k-fold CV beside the paper, and an HTML report',
     load: async () => (await import('./demo.js')).command,

@@ -10,13 +10,13 @@ import type { HitDataset, ManifestRow } from '../../data/index.js';
 import { FEATURE_PRESETS, type FeaturePresetName } from '../../dsp/index.js';
 import { HitrankError } from '../../errors.js';
 import { targetTransformFromJSON } from '../../losses/index.js';
-import { createProgress, extractFeatures, fileHandler, readManifest, type SegmentChoice } from '../../node/index.js';
+import { createProgress, extractFeatures, fileHandler, readManifest, type SavedHighlighterInfo, type SegmentChoice } from '../../node/index.js';
 import type { TrainRun } from '../../node/reportTypes.js';
 import { fuseRankings } from '../../sampling/index.js';
 import { parseBackend, startBackend } from '../backend.js';
 import { COMMON_HELP, intOption, UnavailableError, UsageError, type CliCommand, type CliContext, type CliResult } from '../command.js';
 import { EXIT } from '../exitCodes.js';
-import { DEFAULT_CACHE_DIR, failedText, type FailedSong } from '../trainingData.js';
+import { checkHighlighter, DEFAULT_CACHE_DIR, failedText, parseSegment, segmentLabel, type FailedSong } from '../trainingData.js';
 import { TRAIN_JSON } from './train.js';
 
 /** One ranked song. */
@@ -119,6 +119,11 @@ async function run(ctx: CliContext): Promise<CliResult> {
 
   const record = await readTrainRecord(modelDir);
   const backend = parseBackend(values.backend);
+  const segmentArg = parseSegment(values.segment);
+  const hlArg = typeof values.highlighter === 'string' && values.highlighter.length > 0 ? values.highlighter : undefined;
+  if (segmentArg !== undefined && segmentArg !== 'hl30') {
+    throw new UsageError(`rank uses the segment the model was trained on (see its train.json); --segment takes only hl30 here, as a check.`);
+  }
   await startBackend(backend);
   const { SiameseHitModel } = await import('../../training/index.js');
   const dirs = record?.fusion ? record.fusion.models.map((m) => join(modelDir, m)) : [modelDir];
@@ -158,13 +163,31 @@ async function run(ctx: CliContext): Promise<CliResult> {
     let failed: FailedSong[] = [];
     if (usesAudio) {
       const segment = modelSegment(record, preset, card.melShape?.[1]);
+      let highlighter: SavedHighlighterInfo | undefined;
+      if (segment.kind === 'highlight') {
+        const recorded = record?.features.highlighter;
+        const dir = hlArg ?? recorded?.dir;
+        if (dir === undefined) throw new UsageError('this model was trained on HL-30 features: give its highlighter with --highlighter DIR.');
+        highlighter = await checkHighlighter(ctx, dir);
+        if (highlighter.id !== segment.highlighter) {
+          throw new HitrankError(
+            'E_PARAM',
+            `the model was trained on the HL-30 windows of the highlighter ${segment.highlighter.slice(0, 12)}…, but ${highlighter.dir} holds ${highlighter.id.slice(0, 12)}…; ` +
+              'rank with the highlighter the model was trained with (--highlighter DIR).',
+          );
+        }
+      } else if (hlArg !== undefined || segmentArg === 'hl30') {
+        throw new UsageError(`this model was trained on ${segmentLabel(segment)} features, not HL-30: drop --highlighter / --segment hl30.`);
+      }
       const bar = createProgress({ total: rows.length, label: 'features', stream: io.stderr, mode: ctx.quiet ? 'off' : ctx.json ? 'lines' : undefined });
       const res = await extractFeatures(
         { rows, tagNames },
         {
           cacheDir,
           features: preset,
-          segment: segment.kind === 'whole' ? 'whole' : { seconds: segment.seconds },
+          segment:
+            segment.kind === 'whole' ? 'whole' : segment.kind === 'highlight' ? { highlighter: highlighter!.dir, seconds: segment.seconds } : { seconds: segment.seconds },
+          backend,
           jobs: intOption(values, 'jobs', 1, 256),
           signal: ctx.signal,
           onProgress: (p) => bar.update(p.done, p.failed > 0 ? `${p.failed} failed` : undefined),
@@ -234,18 +257,24 @@ Options:
   --top N            print only the N best
   --pretrained NAME  use a pretrained model instead of a folder (when this build has them)
   --cache DIR        feature cache (default: .hitrank-cache/ next to a manifest; none for files)
+  --highlighter DIR  for a model trained on HL-30 features: its highlighter (default: the folder
+                     recorded in train.json; it must be the same highlighter, checked by SHA-256)
+  --segment hl30     optional check that the model uses HL-30 (rank always uses the model's segment)
   --backend B        wasm (default) or cpu
   -j, --jobs N       feature worker threads (default: CPUs)
 ${COMMON_HELP}
 
 Examples:
   hitrank rank models/ab new/*.wav --top 10
-  hitrank rank models/ab-tags --manifest new-songs.csv --json`,
+  hitrank rank models/ab-tags --manifest new-songs.csv --json
+  hitrank rank models/ab-hl new/*.wav --highlighter highlighter/`,
   options: {
     manifest: { type: 'string' },
     top: { type: 'string' },
     pretrained: { type: 'string' },
     cache: { type: 'string' },
+    highlighter: { type: 'string' },
+    segment: { type: 'string' },
     backend: { type: 'string' },
     jobs: { type: 'string', short: 'j' },
   },

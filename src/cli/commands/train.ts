@@ -9,7 +9,7 @@ import seedrandom from 'seedrandom';
 import { subsetDataset, type HitDataset } from '../../data/index.js';
 import { HitrankError } from '../../errors.js';
 import { evaluateRanking } from '../../metrics/index.js';
-import { createProgress, fileHandler, writeFileAtomic } from '../../node/index.js';
+import { createProgress, fileHandler, fitParallel, writeFileAtomic } from '../../node/index.js';
 import type { EpochPoint, MetricTriple, TrainRun } from '../../node/reportTypes.js';
 import { fuseRankings, tuneFusionWeight } from '../../sampling/index.js';
 import { VERSION } from '../../version.js';
@@ -19,7 +19,7 @@ import { EXIT } from '../exitCodes.js';
 import { epochPoint } from '../experiment.js';
 import { PAPER_TABLE1 } from '../table1.js';
 import { parseTrainHyper, TRAIN_OPTIONS, trainOptionsHelp } from '../trainOptions.js';
-import { failedText, loadTrainingData, parsePreset, parseSegment } from '../trainingData.js';
+import { failedText, loadTrainingData, parsePreset, parseSegmentOptions, segmentLabel } from '../trainingData.js';
 
 const SAMPLERS = ['naive', 'ab', 'artist', 'ab+artist'] as const;
 type CliSampler = (typeof SAMPLERS)[number];
@@ -48,10 +48,11 @@ export function trainValidationSplit(n: number, fraction: number, seed: number):
 
 const triple = (e: { ndcg: number; kendall: number; spearman: number }): MetricTriple => ({ ndcg: e.ndcg, kendall: e.kendall, spearman: e.spearman });
 
-function tableRow(network: 'rating' | 'siamese', sampler: CliSampler, tags: boolean, audio: boolean): string | null {
+function tableRow(network: 'rating' | 'siamese', sampler: CliSampler, tags: boolean, audio: boolean, highlight: boolean): string | null {
   if (!audio) return null;
   const s = network === 'rating' ? null : sampler;
-  return PAPER_TABLE1.find((r) => r.network === network && r.sampler === s && r.tags === tags && (network === 'siamese' || r.paperSegment === 'Mid-30'))?.row ?? null;
+  const segment = highlight ? 'HL-30' : 'Mid-30';
+  return PAPER_TABLE1.find((r) => r.network === network && r.sampler === s && r.tags === tags && (network === 'siamese' || r.paperSegment === segment))?.row ?? null;
 }
 
 async function run(ctx: CliContext): Promise<CliResult> {
@@ -74,7 +75,7 @@ async function run(ctx: CliContext): Promise<CliResult> {
   if (tuneOn && valFraction === 0) throw new UsageError('--tune needs a validation set (--val-fraction > 0).');
   if (sampler === 'ab+artist' && valFraction === 0) throw new UsageError('--sampler ab+artist chooses the fusion weight on validation: --val-fraction must be > 0.');
   const backend = parseBackend(values.backend);
-  const segment = parseSegment(values.segment);
+  const { segment, highlighter } = parseSegmentOptions(values);
   const preset = parsePreset(values.preset);
 
   const data = await loadTrainingData(ctx, ctx.positionals[0], {
@@ -84,6 +85,8 @@ async function run(ctx: CliContext): Promise<CliResult> {
     preset,
     cache: values.cache as string | undefined,
     jobs: hyper.jobs,
+    highlighter,
+    backend,
   });
   if (data.failed.length > 0 && ctx.json && !ctx.quiet) io.stderr.write(failedText(data.failed));
   const all = data.dataset;
@@ -125,7 +128,8 @@ async function run(ctx: CliContext): Promise<CliResult> {
     const bar = createProgress({ total: hyper.epochs, label, stream: io.stderr, mode: ctx.quiet ? 'off' : ctx.json ? 'lines' : undefined });
     const epochs: EpochPoint[] = [];
     try {
-      const h = await model.fit(train, {
+      // All cores: one wasm/cpu backend per worker thread (data-parallel, same numbers as one thread within 1e-5).
+      const h = await fitParallel(model, train, {
         ...fitBase,
         sampler: kind,
         validation: val,
@@ -134,7 +138,7 @@ async function run(ctx: CliContext): Promise<CliResult> {
           ctx.signal.throwIfAborted();
           bar.update(log.epoch + 1, `loss ${log.loss.toFixed(4)}${log.val ? ` val nDCG@10% ${log.val.ndcg.toFixed(3)}` : ''}`);
         },
-      });
+      }, { workers: Math.min(hyper.jobs, hyper.batchPairs), backend });
       bar.finish(h.stoppedEarly ? `stopped early, kept epoch ${h.bestEpoch}` : `kept epoch ${h.bestEpoch}`);
       await model.save(fileHandler(dir));
       const valScores = val ? await model.predict(val) : null;
@@ -147,13 +151,19 @@ async function run(ctx: CliContext): Promise<CliResult> {
   };
 
   let record: TrainRun;
+  const features: TrainRun['features'] = {
+    preset,
+    segment: data.segment,
+    melShape: audio ? (all.melShape ?? null) : null,
+  };
+  if (data.highlighter) features.highlighter = { dir: data.highlighter.dir, id: data.highlighter.id, weightsSha256: data.highlighter.weightsSha256 };
   const common = {
     format: 'hitrank/train' as const,
     formatVersion: 1,
     library: VERSION,
     createdAt: new Date().toISOString(),
     manifest: data.manifest.path,
-    row: tableRow(network, sampler, tags, audio),
+    row: tableRow(network, sampler, tags, audio, data.segment.kind === 'highlight'),
     settings: {
       sampler: network === 'rating' ? null : sampler,
       w: params.w,
@@ -171,11 +181,7 @@ async function run(ctx: CliContext): Promise<CliResult> {
       tuned: tuneOn,
       backend,
     },
-    features: {
-      preset,
-      segment: data.segment.kind === 'whole' ? { kind: 'whole' as const } : { kind: 'mid' as const, seconds: data.segment.seconds },
-      melShape: audio ? (all.melShape ?? null) : null,
-    },
+    features,
     sizes: { train: train.ids.length, validation: val?.ids.length ?? 0 },
     hitScores: Array.from(train.hitScores),
   };
@@ -226,8 +232,9 @@ async function run(ctx: CliContext): Promise<CliResult> {
     const v = record.validation;
     const out: string[] = [
       `train: ${record.row ? `Table-1 row (${record.row}), ` : ''}${network === 'rating' ? 'rating only (w = 0)' : `Siamese, ${sampler} sampling, w = ${params.w}, m = ${params.margin}`}` +
-        `${tags ? `, tags (μ = ${params.mu})` : ''}${audio ? '' : ', no audio'}; ${train.ids.length} training / ${val?.ids.length ?? 0} validation songs`,
+        `${tags ? `, tags (μ = ${params.mu})` : ''}${audio ? `, ${segmentLabel(data.segment)}` : ', no audio'}; ${train.ids.length} training / ${val?.ids.length ?? 0} validation songs`,
     ];
+    if (data.highlighter) out.push(`  HL-30 windows chosen by the highlighter ${data.highlighter.dir} (${data.highlighter.id.slice(0, 12)})`);
     if (tuneOn) out.push(`  tuned on validation: m = ${params.margin}, w = ${params.w}, μ = ${params.mu}`);
     if (record.fusion) out.push(`  fusion weight of the artist model: ${record.fusion.weight}`);
     out.push(`  kept epoch ${record.bestEpoch}; validation nDCG@10% ${fmt(v?.ndcg)}, Kendall@10% ${fmt(v?.kendall)}, Spearman@10% ${fmt(v?.spearman)}`);
@@ -244,6 +251,7 @@ async function run(ctx: CliContext): Promise<CliResult> {
       files,
       row: record.row,
       settings: record.settings,
+      features: record.features,
       fusion: record.fusion,
       sizes: record.sizes,
       bestEpoch: record.bestEpoch,
@@ -275,7 +283,7 @@ are saved in DIR/ab and DIR/artist and their fusion weight in train.json.
 Options:
   --out DIR            model folder (required; an existing model there is replaced atomically)
   --sampler S          pair sampler: naive, ab (default), artist, ab+artist
-  --rating-only        rating loss only (w = 0, Table 1 rows a-d)
+  --rating-only        rating loss only (w = 0, Table 1 rows a-d; c, d with --highlighter)
   --tags               add the tag branch on the manifest's tag_<name> columns (Eq. 4)
   --no-audio           tag-like features only (no audio branch; implies --tags)
   --tune               grid-search m ∈ {0.5, 1, 2}, w ∈ {0.25, 0.5, 0.75} (and μ with tags) on validation first
@@ -285,7 +293,8 @@ ${COMMON_HELP}
 
 Examples:
   hitrank train songs.csv --out models/ab --sampler ab --tags
-  hitrank train songs.csv --out models/rating --rating-only --epochs 50`,
+  hitrank train songs.csv --out models/rating --rating-only --epochs 50
+  hitrank train songs.csv --out models/ab-hl --segment hl30 --highlighter highlighter/`,
   options: {
     ...TRAIN_OPTIONS,
     out: { type: 'string', short: 'o' },
