@@ -10,6 +10,8 @@
  *
  * @module
  */
+import { HitrankError } from '../errors.js';
+import { startTfjsBackend } from '../node/tfjsBackend.js';
 import { UnavailableError, UsageError } from './command.js';
 
 /** Backends the CLI can start. */
@@ -32,23 +34,6 @@ export function parseBackend(raw: string | boolean | undefined): CliBackend {
   throw new UsageError(`--backend must be wasm or cpu, got ${JSON.stringify(raw)}.`);
 }
 
-const PACKAGES: Record<CliBackend, string> = {
-  wasm: '@tensorflow/tfjs-backend-wasm',
-  cpu: '@tensorflow/tfjs-backend-cpu',
-};
-
-async function importOrExplain(name: string, why: string): Promise<unknown> {
-  try {
-    return await import(name);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException)?.code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new UnavailableError(`${name} is not installed (${why}). Install it: npm install ${name}@^4.22.0`);
-    }
-    throw e;
-  }
-}
-
 let started: CliBackend | null = null;
 
 /**
@@ -63,19 +48,14 @@ let started: CliBackend | null = null;
  */
 export async function startBackend(backend: CliBackend): Promise<CliBackend> {
   if (started === backend) return backend;
-  const tf = (await importOrExplain('@tensorflow/tfjs-core', 'a peer dependency of hitrank')) as typeof import('@tensorflow/tfjs-core');
-  await importOrExplain('@tensorflow/tfjs-layers', 'a peer dependency of hitrank');
-  await importOrExplain(PACKAGES[backend], `the --backend ${backend} of the hitrank CLI`);
-  tf.enableProdMode();
-  let ok: boolean;
   try {
-    ok = await tf.setBackend(backend);
-    await tf.ready();
+    await startTfjsBackend(backend);
   } catch (e) {
-    throw new UnavailableError(`the tfjs ${backend} backend failed to start: ${(e as Error).message}`);
-  }
-  if (!ok || tf.getBackend() !== backend) {
-    throw new UnavailableError(`the tfjs ${backend} backend failed to start (tfjs is running '${tf.getBackend()}'); try --backend cpu.`);
+    if (e instanceof HitrankError && e.code === 'E_UNSUPPORTED') {
+      const why = e.message.replace(/^E_[A-Z_]+: /, '').replace(/\.$/, '');
+      throw new UnavailableError(/not installed/.test(why) ? `${why}.` : `${why}; try --backend cpu.`);
+    }
+    throw e;
   }
   started = backend;
   return backend;

@@ -11,7 +11,7 @@ export { timeConv1d, timeConv1dChannelsFirst, type TimeConv1dOptions } from './o
 export { maxPool1d, type MaxPool1dOptions } from './ops/maxPool1d.js';
 export { TimeConv, type TimeConvArgs } from './layers/timeConvLayer.js';
 export { MaxPoolTime } from './layers/maxPoolTimeLayer.js';
-export { SeededDropout, type SeededDropoutArgs } from './layers/seededDropout.js';
+export { SeededDropout, withDropoutDraw, mixSeed, type DropoutDraw, type SeededDropoutArgs } from './layers/seededDropout.js';
 export { type LayerArgs } from './layers/layerArgs.js';
 export { registerHitrankLayers } from './layers/register.js';
 export { buildSimpleCnn, simpleCnnMinFrames, type SimpleCnnOptions } from './simpleCnn.js';

@@ -20,7 +20,8 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import * as tf from '@tensorflow/tfjs-core';
 import type { HitDataset } from '../data/index.js';
 import { HitrankError, type HitrankErrorCode } from '../errors.js';
-import { combineShardLosses, planShards, shardGradients, type ShardPlan } from '../training/dataParallel.js';
+import { startTfjsBackend, TFJS_BACKEND_MODULES } from './tfjsBackend.js';
+import { combineShardLosses, planShards, shardDropoutDraw, shardGradients, type ShardPlan } from '../training/dataParallel.js';
 import { Scorer, type ScorerConfig } from '../training/scorer.js';
 import type {
   FitHistory,
@@ -112,11 +113,6 @@ const WORKER_FLAG = '__hitrankTrainingWorker';
 const CRASH_CODE: HitrankErrorCode = 'E_IO';
 const STOP_TIMEOUT_MS = 5000;
 
-const BACKEND_MODULES: Record<string, string> = {
-  cpu: '@tensorflow/tfjs-backend-cpu',
-  wasm: '@tensorflow/tfjs-backend-wasm',
-  tensorflow: '@tensorflow/tfjs-node',
-};
 
 /** Variable layout in the flat weight / gradient buffers. */
 interface VarSlot {
@@ -148,6 +144,11 @@ interface StepMessage {
   type: 'step';
   seq: number;
   slot: number;
+  /** Epoch and step of the batch, its size and the shard's first pair: the shard's dropout draw. */
+  epoch: number;
+  step: number;
+  batchPairs: number;
+  start: number;
   pairs: number;
   yi: Float32Array;
   yj: Float32Array;
@@ -172,12 +173,7 @@ async function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit)
   let scorer: Scorer;
   let vars: tf.Variable[];
   try {
-    await import(init.backendModule);
-    tf.enableProdMode();
-    if (!(await tf.setBackend(init.backend)) || tf.getBackend() !== init.backend) {
-      throw new Error(`backend '${init.backend}' did not start (got '${tf.getBackend()}').`);
-    }
-    await tf.ready();
+    await startTfjsBackend(init.backend, init.backendModule);
     scorer = new Scorer(init.scorer);
     vars = scorer.variables();
     const mismatch = vars.length !== init.layout.length || vars.some((v, i) => v.size !== init.layout[i].size);
@@ -206,7 +202,7 @@ async function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit)
     const g = gs ? tf.tensor2d(gs[m.slot].subarray(0, clips * init.tagDim), [clips, init.tagDim]) : null;
     let r: ReturnType<typeof shardGradients>;
     try {
-      r = shardGradients(scorer, vars, x, g, m.yi, m.yj, init.loss, m.rateWeight, m.rankWeight);
+      r = shardGradients(scorer, vars, x, g, m.yi, m.yj, init.loss, m.rateWeight, m.rankWeight, shardDropoutDraw(m.epoch, m.step, m.batchPairs, m.start, m.pairs));
     } finally {
       x?.dispose();
       g?.dispose();
@@ -381,7 +377,7 @@ class WorkerPoolExecutor implements ParallelTrainingExecutor {
     if (this.running) throw new HitrankError('E_PARAM', 'this training executor is already running a fit; create one executor per concurrent fit.');
     const backend = this.backendOption ?? tf.getBackend();
     if (!backend) throw new HitrankError('E_PARAM', 'no tfjs backend is active; call tf.setBackend() first or pass { backend }.');
-    const backendModule = this.backendModuleOption ?? BACKEND_MODULES[backend];
+    const backendModule = this.backendModuleOption ?? TFJS_BACKEND_MODULES[backend];
     if (!backendModule) {
       throw new HitrankError('E_PARAM', `no default module for backend '${backend}'; pass backendModule (the package that registers it).`);
     }
@@ -427,9 +423,9 @@ class WorkerPoolExecutor implements ParallelTrainingExecutor {
         count,
         backend,
         backendModule,
-        // Worker 0 keeps the model's seed (its dropout masks are the in-process ones when it has the
-        // whole batch); the others get their own mask streams. Initial weights come from the model.
-        scorer: { ...ctx.scorer, seed: (ctx.scorer.seed + 104729 * w) % 2147483647 },
+        // Every replica keeps the model's seed: each step's dropout masks follow the shard's rows
+        // (shardDropoutDraw), so N workers draw the masks one thread would. Weights come from the model.
+        scorer: { ...ctx.scorer },
         loss: ctx.loss,
         melShape: ctx.melShape,
         tagDim: ctx.tagDim,
@@ -569,6 +565,10 @@ class WorkerPoolExecutor implements ParallelTrainingExecutor {
         type: 'step',
         seq,
         slot: cur.slot,
+        epoch: batch.epoch,
+        step: batch.step,
+        batchPairs: batch.pairs,
+        start: p.start,
         pairs: p.pairs,
         yi: batch.yi.slice(p.start, p.start + p.pairs),
         yj: batch.yj.slice(p.start, p.start + p.pairs),

@@ -22,8 +22,31 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { HitrankError } from '../errors.js';
 import { multiObjectiveLossParts, type TieConvention } from '../losses/index.js';
+import { mixSeed, withDropoutDraw, type DropoutDraw } from '../models/index.js';
 import type { Scorer } from './scorer.js';
 import type { StepLoss, StepLossSpec } from './stepExecutor.js';
+
+/**
+ * The dropout draw of pairs `start … start + pairs − 1` of a step's batch of
+ * `batchPairs` pairs (inputs laid out as first songs, then second songs): the
+ * key comes from (epoch, step) and each song row keeps its position in the
+ * whole batch, so a shard's masks are the rows one thread would draw.
+ *
+ * @param epoch - epoch number.
+ * @param step - step within the epoch.
+ * @param batchPairs - pairs in the whole batch (B).
+ * @param start - first pair of the shard.
+ * @param pairs - pairs in the shard.
+ * @returns the draw for {@link withDropoutDraw}.
+ */
+export function shardDropoutDraw(epoch: number, step: number, batchPairs: number, start: number, pairs: number): DropoutDraw {
+  const rows = new Int32Array(2 * pairs);
+  for (let b = 0; b < pairs; b++) {
+    rows[b] = start + b;
+    rows[pairs + b] = batchPairs + start + b;
+  }
+  return { key: mixSeed(epoch, step), rows };
+}
 
 /** One shard of a batch: a run of consecutive pairs and its weights in Eq. 3. */
 export interface ShardPlan {
@@ -103,6 +126,7 @@ export interface ShardGradients extends StepLoss {
  * @param loss - the Eq. 3 settings.
  * @param rateWeight - factor of the rate term.
  * @param rankWeight - factor of the rank term.
+ * @param dropout - the shard's dropout draw ({@link shardDropoutDraw}); without it the layers' own streams.
  * @returns the weighted loss, the two terms and the gradients (a zero tensor for a variable the loss does not reach).
  */
 export function shardGradients(
@@ -115,12 +139,13 @@ export function shardGradients(
   loss: StepLossSpec,
   rateWeight: number,
   rankWeight: number,
+  dropout?: DropoutDraw,
 ): ShardGradients {
   const b = yi.length;
   let rate: tf.Scalar | null = null;
   let rank: tf.Scalar | null = null;
   const { value, grads } = tf.variableGrads(() => {
-    const f = scorer.score(x, g, true);
+    const f = dropout ? withDropoutDraw(dropout, () => scorer.score(x, g, true)) : scorer.score(x, g, true);
     const parts = multiObjectiveLossParts(tf.slice(f, 0, b), tf.slice(f, b, b), yi, yj, {
       margin: loss.margin,
       w: loss.w,

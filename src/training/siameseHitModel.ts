@@ -11,10 +11,12 @@ import {
   type TargetTransformKind,
   type TieConvention,
 } from '../losses/index.js';
+import { withDropoutDraw } from '../models/index.js';
 import { evaluateRanking, type RankingEvaluation } from '../metrics/index.js';
 import { createSampler, naivePairs, type PairSampler, type SamplerKind } from '../sampling/index.js';
 import { VERSION } from '../version.js';
 import { checkModelCard, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelCard } from './modelCard.js';
+import { shardDropoutDraw } from './dataParallel.js';
 import { Scorer } from './scorer.js';
 import type { StepExecutor, TrainingBatch, TrainingContext } from './stepExecutor.js';
 import { fitRowStandardizer, fitVectorStandardizer, identityStandardizer, type Standardizer } from './standardizer.js';
@@ -470,7 +472,8 @@ export class SiameseHitModel {
             let rank: tf.Scalar | null = null;
             const cost = optimizer.minimize(
               () => {
-                const f = scorer.score(x, g, true);
+                const draw = shardDropoutDraw(batch.epoch, batch.step, B, 0, B);
+                const f = withDropoutDraw(draw, () => scorer.score(x, g, true));
                 const parts = multiObjectiveLossParts(tf.slice(f, 0, B), tf.slice(f, B, B), yi, yj, {
                   margin: o.margin,
                   w: o.w,

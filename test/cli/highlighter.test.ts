@@ -1,39 +1,18 @@
 // HL-30 in the CLI, as users run it (child processes on a tiny generated
 // manifest): highlighter train → highlighter show → features / train / rank /
 // evaluate with --segment hl30 --highlighter DIR; then bad input.
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliJson, runHitrank, type CliRun } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const main = join(root, 'src', 'cli', 'main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'hitrank-hlcli-'));
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function hitrank(...args: string[]): Run {
-  const r = spawnSync(process.execPath, ['--import', tsx, main, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed CLI output, checked field by field
-function json(r: Run): Record<string, any> {
-  try {
-    return JSON.parse(r.stdout);
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n--- stderr ---\n${r.stderr}`);
-  }
-}
+type Run = CliRun;
+const hitrank = (...args: string[]): Run => runHitrank(dir, args);
+const json = cliJson;
 
 const manifest = join(dir, 'data', 'manifest.csv');
 const hl = join(dir, 'hl');

@@ -1,39 +1,19 @@
 // The training commands as users run them: child processes on a tiny generated
 // manifest — features → train → rank → evaluate → report — checked by exit
 // code, files written and --json output; then bad input.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliJson, cliMain as main, repoRoot as root, runHitrank, tsxLoader as tsx, type CliRun } from '../helpers/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const main = join(root, 'src', 'cli', 'main.ts');
 const dir = mkdtempSync(join(tmpdir(), 'hitrank-pipeline-'));
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function hitrank(...args: string[]): Run {
-  const r = spawnSync(process.execPath, ['--import', tsx, main, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed CLI output, checked field by field
-function json(r: Run): Record<string, any> {
-  try {
-    return JSON.parse(r.stdout);
-  } catch {
-    throw new Error(`not JSON (exit ${r.code}):\n${r.stdout}\n--- stderr ---\n${r.stderr}`);
-  }
-}
+type Run = CliRun;
+const hitrank = (...args: string[]): Run => runHitrank(dir, args);
+const json = cliJson;
 
 const data = join(dir, 'data');
 const manifest = join(data, 'manifest.csv');

@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { tf, useBackend } from '../helpers/tf.js';
 import {
   SeededDropout,
+  withDropoutDraw,
   buildSimpleCnn,
   buildTagDnn,
   simpleCnnMinFrames,
@@ -276,6 +277,24 @@ describe('SeededDropout', () => {
       expect(Array.from((again.apply(x, { training: true }) as tf.Tensor).dataSync())).toEqual(
         Array.from((fresh.apply(x, { training: true }) as tf.Tensor).dataSync()),
       );
+    });
+  });
+
+  it('inside withDropoutDraw, a row mask depends on its global row and the key only (batch-split invariant)', () => {
+    const layer = new SeededDropout({ rate: 0.5, seed: 9 });
+    tf.tidy(() => {
+      const rowsOf = (rows: number[], key: number) =>
+        withDropoutDraw({ key, rows }, () => (layer.apply(tf.ones([rows.length, 7, 3]), { training: true }) as tf.Tensor).arraySync() as number[][][]);
+      const whole = rowsOf([0, 1, 2, 3, 4, 5], 11);
+      const shardA = rowsOf([0, 1, 3, 4], 11); // first songs 0, 1 and second songs 3, 4 of a 3-pair batch
+      const shardB = rowsOf([2, 5], 11);
+      expect(shardA).toEqual([whole[0], whole[1], whole[3], whole[4]]);
+      expect(shardB).toEqual([whole[2], whole[5]]);
+      // Same rows again: the same masks (no hidden stream); another key or row: others.
+      expect(rowsOf([0, 1, 2, 3, 4, 5], 11)).toEqual(whole);
+      expect(rowsOf([0, 1, 2, 3, 4, 5], 12)).not.toEqual(whole);
+      expect(whole[0]).not.toEqual(whole[1]);
+      expect(() => withDropoutDraw({ key: 1, rows: [0, 1] }, () => layer.apply(tf.ones([3, 2]), { training: true }))).toThrow(/names 2 rows/);
     });
   });
 });

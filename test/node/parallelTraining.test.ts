@@ -89,6 +89,27 @@ describe('parallelTrainingExecutor: same result as single-thread training', () =
   });
 });
 
+describe('parallelTrainingExecutor: dropout masks do not depend on the split', () => {
+  const data = tiedMelDataset(40);
+  const fit: FitOptions = { sampler: 'naive', epochs: 2, batchPairs: 7, learningRate: 0.05 };
+
+  it('two workers match one within 1e-5 with dropout on (the default 0.25), three workers too', async () => {
+    const model: SiameseHitModelOptions = { seed: 4, w: 0.5 };
+    const ref = await train(data, model, fit, null);
+    for (const workers of [2, 3]) {
+      const many = await train(data, model, fit, { workers });
+      expect(many.stats!.workers).toBe(workers);
+      const err = maxAbsDiff(ref.weights, many.weights);
+      console.info(`${workers} workers vs in-process, dropout 0.25: max |Δweight| ${err.toExponential(2)}`);
+      expect(err).toBeLessThan(1e-5);
+      many.losses.forEach((l, i) => expect(Math.abs(l - ref.losses[i])).toBeLessThan(1e-5));
+    }
+    // Dropout is really on: without it training ends elsewhere.
+    const off = await train(data, { ...model, dropout: 0 }, fit, null);
+    expect(maxAbsDiff(off.weights, ref.weights)).toBeGreaterThan(1e-4);
+  });
+});
+
 describe('parallelTrainingExecutor: failures and clean-up', () => {
   const data = featureDataset(24);
   const model: SiameseHitModelOptions = { audio: false, tags: true, seed: 1 };

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import seedrandom from 'seedrandom';
-import { assertInRange } from '../../errors.js';
+import { assertInRange, HitrankError } from '../../errors.js';
 import { withCustomGradient } from '../ops/customGradient.js';
 import { type LayerArgs, onlyTensor } from './layerArgs.js';
 
@@ -37,10 +37,62 @@ export function fillDropoutMask(out: Float32Array, rate: number, seed: number): 
 }
 
 /**
+ * Where a training step's dropout masks come from, so that they do not depend
+ * on how the batch is split: with a draw active, row `r` of a layer's input
+ * gets the mask seeded by (layer seed, `key`, `rows[r]`) — its position in the
+ * whole batch — instead of the layer's own stream. `SiameseHitModel.fit` sets
+ * one per step (key from epoch and step), and so does every data-parallel
+ * worker for its shard of rows, which makes N workers compute the masks one
+ * thread would.
+ */
+export interface DropoutDraw {
+  /** The step's key (any 32-bit integer; same key → same masks). */
+  key: number;
+  /** Global batch row of each input row (length = the input's first dimension). */
+  rows: ArrayLike<number>;
+}
+
+let activeDraw: DropoutDraw | null = null;
+
+/**
+ * Runs `fn` (a forward pass in training mode) with `draw` deciding every
+ * {@link SeededDropout} mask, then restores the previous draw.
+ *
+ * @param draw - the step key and the rows' global positions.
+ * @param fn - the forward pass.
+ * @returns what `fn` returns.
+ */
+export function withDropoutDraw<T>(draw: DropoutDraw, fn: () => T): T {
+  const prev = activeDraw;
+  activeDraw = draw;
+  try {
+    return fn();
+  } finally {
+    activeDraw = prev;
+  }
+}
+
+/**
+ * A 32-bit mix of two integers (murmur3's finaliser over `a ^ b·φ`), used to
+ * seed one dropout row from (layer, step) and the row's position.
+ *
+ * @param a - first integer.
+ * @param b - second integer.
+ * @returns a well-spread 32-bit integer.
+ */
+export function mixSeed(a: number, b: number): number {
+  let h = (a ^ Math.imul((b | 0) + 0x632be5ab, 0x9e3779b1)) | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
+/**
  * Inverted dropout (Keras/TF semantics: active only when called with
  * `training: true`, scales kept units by 1 / (1 − rate)) whose masks come
  * from a stream seeded once per layer — each call draws a fresh mask, and the
- * same seed gives the same sequence of masks. (tfjs-layers' own `dropout`
+ * same seed gives the same sequence of masks; inside {@link withDropoutDraw}
+ * the masks follow the draw instead (batch-split invariant). (tfjs-layers' own `dropout`
  * with a `seed` reuses one mask on every step; without a seed it is not
  * reproducible.) Registered for `tf.io` save/load as `HitrankDropout`.
  */
@@ -67,7 +119,18 @@ export class SeededDropout extends tfl.layers.Layer {
     const x = onlyTensor(inputs, this.name);
     if (kwargs['training'] !== true || this.rate === 0) return x;
     const values = new Float32Array(x.size);
-    fillDropoutMask(values, this.rate, this.stream.int32());
+    const n = x.shape[0] ?? 1;
+    const draw = activeDraw;
+    if (draw && draw.rows.length !== n) {
+      throw new HitrankError('E_SHAPE', `${this.name}: the dropout draw names ${draw.rows.length} rows, the input has ${n}.`);
+    }
+    // One seed per call (the step key, or the layer's stream), then one mask
+    // stream per row, so a row's mask does not depend on the other rows.
+    const base = draw ? mixSeed(this.seed, draw.key) : this.stream.int32();
+    const per = x.size / n;
+    for (let r = 0; r < n; r++) {
+      fillDropoutMask(values.subarray(r * per, (r + 1) * per), this.rate, mixSeed(base, draw ? draw.rows[r] : r));
+    }
     return tf.tidy(() => {
       const mask = tf.tensor(values, x.shape, 'float32');
       // x · mask with the mask as a constant: the backward pass keeps only
