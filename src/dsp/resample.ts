@@ -18,6 +18,31 @@ export interface ResampleOptions {
    *   of attenuation just above the new Nyquist.
    */
   quality?: 'hq' | 'scipy';
+  /**
+   * Compute only output samples `start … start + length − 1` — bit-identical
+   * to `resample(y, opts).subarray(start, start + length)`, at `length / nOut`
+   * of the cost (e.g. the middle 30 s of a 4-min song: 8× less work). Both
+   * must be integers with `start + length ≤` {@link resampledLength}. Default:
+   * the whole output.
+   */
+  outputRange?: { start: number; length: number };
+}
+
+/**
+ * Number of samples {@link resample} returns for `n` input samples:
+ * `ceil(n · to / from)` in exact integer arithmetic (as
+ * `scipy.signal.resample_poly`).
+ *
+ * @param n - input length in samples.
+ * @param from - input rate in Hz (integer).
+ * @param to - output rate in Hz (integer). Default `22050`.
+ * @returns the output length.
+ */
+export function resampledLength(n: number, from: number, to = 22050): number {
+  const g = gcd(from, to);
+  const up = to / g;
+  const down = from / g;
+  return Math.floor((n * up) / down) + ((n * up) % down ? 1 : 0);
 }
 
 interface FilterDesign {
@@ -136,11 +161,21 @@ export function resample(signal: ArrayLike<number>, opts: ResampleOptions): Floa
   const up = to / g;
   const down = from / g;
   const nIn = y.length;
-  if (up === 1 && down === 1) return y === signal ? y.slice() : y;
+  const nOutAll = resampledLength(nIn, from, to);
+  const range = opts.outputRange ?? { start: 0, length: nOutAll };
+  if (
+    !Number.isInteger(range.start) || !Number.isInteger(range.length) || range.start < 0 || range.length < 0 ||
+    range.start + range.length > nOutAll
+  ) {
+    throw new HitrankError(
+      'E_PARAM',
+      `resample: outputRange {start: ${range.start}, length: ${range.length}} must be integers inside the ${nOutAll} output samples.`,
+    );
+  }
+  if (up === 1 && down === 1) return y.slice(range.start, range.start + range.length);
   if (up * down > 1e8) {
     throw new HitrankError('E_UNSUPPORTED', `resample ${from} → ${to} Hz needs an up/down factor of ${up}/${down}; too large.`);
   }
-  const nOut = Math.floor((nIn * up) / down) + ((nIn * up) % down ? 1 : 0);
   const h0 = designFilter(up, down, design);
   const half = design.factor * Math.max(up, down);
   // Zero-pad the filter so output samples land on the centre (scipy's alignment).
@@ -149,8 +184,9 @@ export function resample(signal: ArrayLike<number>, opts: ResampleOptions): Floa
   // Polyphase form: output i reads x[j0], x[j0 − 1], … with the taps of phase φ,
   // where p' = (i + nPreRemove)·down − nPrePad = j0·up + φ (scipy's alignment).
   const phases = polyphase(h0, up);
-  const out = new Float32Array(nOut);
-  for (let i = 0; i < nOut; i++) {
+  const out = new Float32Array(range.length);
+  for (let o = 0; o < range.length; o++) {
+    const i = range.start + o;
     const p = (i + nPreRemove) * down - nPrePad;
     if (p < 0) continue; // only taps of the zero pre-padding
     const phi = p % up;
@@ -161,9 +197,20 @@ export function resample(signal: ArrayLike<number>, opts: ResampleOptions): Floa
     const base = j0 - n + 1;
     const kLo = base < 0 ? -base : 0;
     const kHi = Math.min(n - 1, nIn - 1 - base);
-    let s = 0;
-    for (let k = kLo; k <= kHi; k++) s += taps[k] * y[base + k];
-    out[i] = s;
+    // Four running sums (shorter add-latency chain: ≈ 2× faster in V8 here).
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let k = kLo;
+    for (let j = base + k; k + 3 <= kHi; k += 4, j += 4) {
+      s0 += taps[k] * y[j];
+      s1 += taps[k + 1] * y[j + 1];
+      s2 += taps[k + 2] * y[j + 2];
+      s3 += taps[k + 3] * y[j + 3];
+    }
+    for (; k <= kHi; k++) s0 += taps[k] * y[base + k];
+    out[o] = s0 + s1 + (s2 + s3);
   }
   return out;
 }

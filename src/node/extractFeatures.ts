@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { decodeAudio } from '../audio/decodeAudio.js';
 import type { HitDataset, ManifestRow } from '../data/index.js';
-import { LogMelExtractor, midSegment, resample, toMono, type FeaturePreset, type FeaturePresetName, type LogMelOptions } from '../dsp/index.js';
+import { LogMelExtractor, midSegment, resample, resampledLength, toMono, type FeaturePreset, type FeaturePresetName, type LogMelOptions } from '../dsp/index.js';
 import { HitrankError, type HitrankErrorCode } from '../errors.js';
 import {
   featureCacheKey,
@@ -289,7 +289,13 @@ class SongProcessor {
     let y = audio.channelData.length > 1 ? toMono(audio.channelData) : audio.channelData[0];
     const sourceSeconds = y.length / audio.sampleRate;
     if (y.length === 0) throw new HitrankError('E_CORRUPT_FILE', `${path}: the file decodes to no samples.`);
-    if (audio.sampleRate !== f.sampleRate) y = resample(y, { from: audio.sampleRate, to: f.sampleRate });
+    if (audio.sampleRate !== f.sampleRate) {
+      // Mid-S: resample only the middle S seconds (same samples as resampling the whole song, then cutting).
+      const nOut = resampledLength(y.length, audio.sampleRate, f.sampleRate);
+      const L = this.setup.segment.kind === 'mid' ? this.segmentSamples : -1;
+      const outputRange = L > 0 && nOut > L ? { start: Math.floor((nOut - L) / 2), length: L } : undefined;
+      y = resample(y, { from: audio.sampleRate, to: f.sampleRate, outputRange });
+    }
     let padded = false;
     if (this.setup.segment.kind === 'mid') {
       const seg = midSegment(y, { sampleRate: f.sampleRate, seconds: this.setup.segment.seconds });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { resample, toMono, midSegment, midFrames } from '../../src/dsp/index.js';
+import { resample, resampledLength, toMono, midSegment, midFrames } from '../../src/dsp/index.js';
 import { HitrankError } from '../../src/errors.js';
 
 interface Case {
@@ -135,5 +135,30 @@ describe('toMono, midSegment, midFrames', () => {
     expect(p.padded).toBe(true);
     expect(p.spectrogram.data[10]).toBe(0);
     expect(p.spectrogram.data[12]).toBe(10);
+  });
+});
+
+describe('resample outputRange (a window of the output at a fraction of the cost)', () => {
+  const y = Float32Array.from({ length: 9001 }, (_, i) => Math.sin(i * 0.37) * 0.5 + Math.sin(i * 0.011) * 0.3 + ((i * 7919) % 13) / 100);
+  for (const [from, to] of [[44100, 22050], [48000, 22050], [8000, 22050], [32000, 22050], [22050, 22050]] as const) {
+    it(`${from} → ${to} Hz: equals the slice of the whole output bit for bit, at the edges too`, () => {
+      for (const quality of ['hq', 'scipy'] as const) {
+        const whole = resample(y, { from, to, quality });
+        const n = resampledLength(y.length, from, to);
+        expect(whole.length).toBe(n);
+        for (const [start, length] of [[0, 50], [n - 50, 50], [Math.floor(n / 3), Math.floor(n / 4)], [0, n], [17, 0]]) {
+          const part = resample(y, { from, to, quality, outputRange: { start, length } });
+          expect(part.length).toBe(length);
+          expect(Array.from(part)).toEqual(Array.from(whole.subarray(start, start + length)));
+        }
+      }
+    });
+  }
+
+  it('rejects a range outside the output', () => {
+    const n = resampledLength(y.length, 44100, 22050);
+    for (const outputRange of [{ start: -1, length: 2 }, { start: n - 1, length: 2 }, { start: 0.5, length: 2 }, { start: 0, length: -1 }]) {
+      expect(() => resample(y, { from: 44100, to: 22050, outputRange })).toThrow(/outputRange/);
+    }
   });
 });

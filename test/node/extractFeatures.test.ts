@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeWav } from '../../src/audio/index.js';
+import { decodeWav, encodeWav } from '../../src/audio/index.js';
 import { logMel, midSegment, resample, toMono } from '../../src/dsp/index.js';
 import {
   decodeFeatureFile,
@@ -75,6 +75,19 @@ describe('extractFeatures', () => {
     let maxErr = 0;
     for (let i = 0; i < want.length; i++) maxErr = Math.max(maxErr, Math.abs(want[i] - got[i]));
     expect(maxErr).toBeLessThan(1e-3); // dB; rounding-half-even vs Math.round on a few samples at most
+  });
+
+  it('a song longer than the segment: only the middle is resampled, with the numbers of resampling the whole song', async () => {
+    const path = join(dir, 'demo', 'audio', 'stereo.wav');
+    const res = await extractFeatures([{ ...manifest.rows[8], audio: path }], { jobs: 1, segment: { seconds: 0.75 } });
+    const audio = decodeWav(new Uint8Array(readFileSync(path)));
+    const full = resample(toMono(audio.channelData), { from: 44100, to: 22050 });
+    const seg = midSegment(full, { sampleRate: 22050, seconds: 0.75 });
+    expect(seg.padded).toBe(false);
+    expect(seg.start).toBeGreaterThan(0);
+    const want = logMel(seg.samples, { sampleRate: 22050 });
+    expect(res.dataset.melShape).toEqual(want.shape);
+    expect(Array.from(res.dataset.mels![0])).toEqual(Array.from(want.data));
   });
 
   it('jobs: 2 (worker threads) gives byte-identical features to jobs: 1', async () => {
