@@ -25,7 +25,15 @@ export interface ResampleOptions {
    * must be integers with `start + length ≤` {@link resampledLength}. Default:
    * the whole output.
    */
-  outputRange?: { start: number; length: number };
+  outputRange?: ResampleRange;
+}
+
+/** A window of {@link resample}'s output. */
+export interface ResampleRange {
+  /** First output sample (integer ≥ 0). */
+  start: number;
+  /** Number of output samples (integer ≥ 0). */
+  length: number;
 }
 
 /**
@@ -197,7 +205,7 @@ export function resample(signal: ArrayLike<number>, opts: ResampleOptions): Floa
     const base = j0 - n + 1;
     const kLo = base < 0 ? -base : 0;
     const kHi = Math.min(n - 1, nIn - 1 - base);
-    // Four running sums (shorter add-latency chain: ≈ 2× faster in V8 here).
+    // Four running sums (shorter add-latency chain: ≈ 1.2× faster in V8 here).
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
