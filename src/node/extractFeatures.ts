@@ -11,7 +11,20 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { decodeAudio } from '../audio/decodeAudio.js';
 import type { HitDataset, ManifestRow } from '../data/index.js';
-import { LogMelExtractor, midSegment, resample, resampledLength, toMono, type FeaturePreset, type FeaturePresetName, type LogMelOptions } from '../dsp/index.js';
+import {
+  LogMelExtractor,
+  chunkMel,
+  midSegment,
+  resample,
+  resampledLength,
+  toMono,
+  type ChunkedMel,
+  type FeaturePreset,
+  type FeaturePresetName,
+  type HighlighterFeatureOptions,
+  type LogMelOptions,
+} from '../dsp/index.js';
+import { resolveHighlighterFeatures } from '../dsp/highlighterFeatures.js';
 import { HitrankError, type HitrankErrorCode } from '../errors.js';
 import {
   featureCacheKey,
@@ -96,10 +109,14 @@ export interface ExtractFeaturesOptions {
   /** Module that registers `backend` in the workers (default: `@tensorflow/tfjs-backend-<name>` for `wasm` / `cpu`). */
   backendModule?: string;
   /**
-   * Keep the features in memory and return them in `dataset.mels`. Default
-   * `true`; `false` only fills the cache (what `hitrank features` does; needs `cacheDir`).
+   * Keep the features in memory: `true` (default) returns them in
+   * `dataset.mels` (with one `dataset.melShape`) and in `songs[k].data`;
+   * `'songs'` only in `songs[k].data`, each with its own `songs[k].shape`, so
+   * features whose frame count differs per song (segment `'whole'` with a
+   * recipe that keeps every frame, e.g. the highlighter's) can be collected;
+   * `false` only fills the cache (what `hitrank features` does; needs `cacheDir`).
    */
-  collect?: boolean;
+  collect?: boolean | 'songs';
   /** Called after every song. */
   onProgress?: (p: ExtractProgress) => void;
   /** Stops the run: queued songs are not started, workers are terminated, the promise rejects with `signal.reason`. */
@@ -118,6 +135,30 @@ export interface FeatureFailure {
   code: string;
   /** What went wrong, naming the file. */
   message: string;
+}
+
+/** One song whose features were made (or read from the cache), as {@link extractFeatures} returns it. */
+export interface ExtractedSong {
+  /** Song id. */
+  id: string;
+  /** Index of the song in the input rows. */
+  index: number;
+  /** Whether the features came from the cache (`'cached'`) or were computed in this run (`'extracted'`). */
+  status: 'cached' | 'extracted';
+  /** `[nMels, frames]` of this song's features. */
+  shape: [number, number];
+  /** The features, row-major `[nMels × frames]` (only when `collect` is `true` or `'songs'`). */
+  data?: Float32Array;
+  /** Whether the song was shorter than the segment and zero-padded. */
+  padded: boolean;
+  /**
+   * Samples of the decoded (mono) song at its own rate, before resampling:
+   * `⌊sourceSamples / sourceSampleRate⌋` are its whole seconds, as
+   * `highlighterFeatures` counts them from the decoded audio.
+   */
+  sourceSamples: number;
+  /** Sample rate of the decoded song in Hz (the file's rate). */
+  sourceSampleRate: number;
 }
 
 /** Counts of an {@link extractFeatures} run. */
@@ -145,6 +186,11 @@ export interface ExtractFeaturesResult {
    * mels + melShape (when `collect`), tags / tagNames (when the rows have tags).
    */
   dataset: HitDataset;
+  /**
+   * The songs that succeeded, in input order (aligned with `dataset.ids`):
+   * each one's shape, source length and, when collected, its features.
+   */
+  songs: ExtractedSong[];
   /** Songs that failed, with the reason. Their rows are left out of `dataset`; rerunning redoes only them. */
   failed: FeatureFailure[];
   /** Ids of songs shorter than the segment (zero-padded at the end; the paper does not say what it did). */
@@ -160,7 +206,7 @@ export interface ExtractFeaturesResult {
   /**
    * `[nMels, frames]` of every song's features; frames is 0 when it differs
    * per song (segment `'whole'` with a recipe that keeps every frame, only
-   * allowed with `collect: false`).
+   * allowed with `collect: 'songs'` or `false`; see `songs[k].shape`).
    */
   melShape: [number, number];
 }
@@ -174,6 +220,9 @@ interface SongResult {
   index: number;
   status: 'cached' | 'extracted' | 'failed';
   data?: Float32Array;
+  shape?: [number, number];
+  sourceSamples?: number;
+  sourceSampleRate?: number;
   padded?: boolean;
   corrupt?: boolean;
   error?: { code: string; message: string };
@@ -265,17 +314,13 @@ class SongProcessor {
     let corrupt = false;
     if (cacheDir !== undefined) {
       const hit = await readCachedFeatures(cacheDir, key, this.specJson);
-      if (hit.status === 'hit' && this.fits(hit.features)) {
-        const r: SongResult = { index: task.index, status: 'cached', padded: hit.features.padded };
-        if (collect) r.data = hit.features.data;
-        return r;
-      }
+      if (hit.status === 'hit' && this.fits(hit.features)) return songResult(task.index, 'cached', hit.features, collect !== false);
       corrupt = hit.status !== 'miss';
     }
     const features = await this.compute(bytes, task.audio);
     if (cacheDir !== undefined) await writeCachedFeatures(cacheDir, key, features, this.specJson);
-    const r: SongResult = { index: task.index, status: 'extracted', padded: features.padded, corrupt };
-    if (collect) r.data = features.data;
+    const r = songResult(task.index, 'extracted', features, collect !== false);
+    r.corrupt = corrupt;
     return r;
   }
 
@@ -287,7 +332,8 @@ class SongProcessor {
     const f = this.extractor.features;
     const audio = await decodeAudio(bytes);
     let y = audio.channelData.length > 1 ? toMono(audio.channelData) : audio.channelData[0];
-    const sourceSeconds = y.length / audio.sampleRate;
+    const sourceSamples = y.length;
+    const sourceSeconds = sourceSamples / audio.sampleRate;
     if (y.length === 0) throw new HitrankError('E_CORRUPT_FILE', `${path}: the file decodes to no samples.`);
     if (audio.sampleRate !== f.sampleRate) {
       // Mid-S: resample only the middle S seconds (same samples as resampling the whole song, then cutting).
@@ -312,8 +358,21 @@ class SongProcessor {
       padded = natural < f.frames;
     }
     const S = this.extractor.compute(y, f.sampleRate);
-    return { data: S.data, shape: S.shape, padded, sourceSeconds };
+    return { data: S.data, shape: S.shape, padded, sourceSeconds, sourceSamples, sourceSampleRate: audio.sampleRate };
   }
+}
+
+function songResult(index: number, status: 'cached' | 'extracted', f: CachedFeatures, collect: boolean): SongResult {
+  const r: SongResult = {
+    index,
+    status,
+    padded: f.padded,
+    shape: [f.shape[0], f.shape[1]],
+    sourceSamples: f.sourceSamples,
+    sourceSampleRate: f.sourceSampleRate,
+  };
+  if (collect) r.data = f.data;
+  return r;
 }
 
 // ---------------------------------------------------------------------------
@@ -481,18 +540,21 @@ export async function extractFeatures(
   const tagNames = Array.isArray(input) ? undefined : (input as Manifest).tagNames;
   checkRows(rows);
   const collect = options.collect ?? true;
+  if (collect !== true && collect !== false && collect !== 'songs') {
+    throw new HitrankError('E_PARAM', `collect must be true, false or 'songs', got ${JSON.stringify(collect)}.`);
+  }
   const cacheDir = options.cacheDir;
-  if (!collect && cacheDir === undefined) {
+  if (collect === false && cacheDir === undefined) {
     throw new HitrankError('E_PARAM', 'collect: false keeps nothing unless a cacheDir is given.');
   }
   const featOpts: LogMelOptions = typeof options.features === 'string' ? { preset: options.features } : (options.features ?? {});
   const features: FeaturePreset = { ...new LogMelExtractor(featOpts).features };
   const { segment, highlighter } = await resolveSegment(options.segment, features);
-  if (collect && segment.kind === 'whole' && features.frames === null) {
+  if (collect === true && segment.kind === 'whole' && features.frames === null) {
     throw new HitrankError(
       'E_PARAM',
-      "segment 'whole' with a recipe that keeps every frame gives songs different shapes; " +
-        "use segment 'mid30' (or { seconds }) or a preset with fixed frames, or collect: false.",
+      "segment 'whole' with a recipe that keeps every frame gives songs different shapes, which a dataset cannot hold; " +
+        "use collect: 'songs' (each song's features with its own shape), segment 'mid30' (or { seconds }), a preset with fixed frames, or collect: false.",
     );
   }
   const n = rows.length;
@@ -503,7 +565,7 @@ export async function extractFeatures(
   signal?.throwIfAborted();
 
   if (cacheDir !== undefined) await removeStaleTempFiles(cacheDir);
-  const setup: WorkerSetup = { features, segment, cacheDir, collect };
+  const setup: WorkerSetup = { features, segment, cacheDir, collect: collect !== false };
   if (highlighter) {
     setup.highlighterDir = highlighter.dir;
     setup.backend = options.backend ?? (await currentTfjsBackend()) ?? 'wasm';
@@ -567,7 +629,21 @@ export async function extractFeatures(
     artists: ok.map((i) => [...(rows[i].artists ?? [])]),
   };
   const melShape: [number, number] = [local.shape[0], local.shape[1]];
-  if (collect) {
+  const songs: ExtractedSong[] = ok.map((i) => {
+    const r = results[i]!;
+    const song: ExtractedSong = {
+      id: rows[i].id,
+      index: i,
+      status: r.status as 'cached' | 'extracted',
+      shape: r.shape!,
+      padded: r.padded ?? false,
+      sourceSamples: r.sourceSamples!,
+      sourceSampleRate: r.sourceSampleRate!,
+    };
+    if (r.data) song.data = r.data;
+    return song;
+  });
+  if (collect === true) {
     dataset.mels = ok.map((i) => results[i]!.data!);
     dataset.melShape = melShape;
   }
@@ -577,6 +653,7 @@ export async function extractFeatures(
   }
   return {
     dataset,
+    songs,
     failed,
     padded,
     features,
@@ -702,4 +779,96 @@ async function runPool(
     };
     for (let k = 0; k < jobs; k++) spawn();
   });
+}
+
+/** Options of {@link extractHighlighterFeatures}. */
+export interface ExtractHighlighterFeaturesOptions extends Pick<ExtractFeaturesOptions, 'cacheDir' | 'jobs' | 'onProgress' | 'signal'> {
+  /**
+   * The highlighter's feature options (`HighlighterFeatureOptions` of
+   * hitrank/dsp: rate, FFT, hop, mel bands, padding, chunk length; not
+   * `inputSampleRate`, which is each file's own). Default: the published
+   * recipe (`HIGHLIGHTER_PRESET`, 3-s chunks).
+   */
+  features?: Omit<HighlighterFeatureOptions, 'inputSampleRate'>;
+}
+
+/** Result of {@link extractHighlighterFeatures}. */
+export interface HighlighterFeaturesResult {
+  /** Ids of the songs that succeeded, in input order. */
+  ids: string[];
+  /** Index of each of them in the input rows (aligned with `ids`). */
+  indices: number[];
+  /** Their chunked log1p mels, aligned with `ids`: what `highlighterFeatures` gives for each decoded song. */
+  mels: ChunkedMel[];
+  /**
+   * Songs that failed, in input order: those of {@link extractFeatures}
+   * (unreadable, undecodable…) and songs shorter than one chunk (`E_TOO_SHORT`).
+   */
+  failed: FeatureFailure[];
+  /**
+   * Counts of the whole-song extraction (`cached` / `extracted` count every
+   * song decoded or read back, including those then too short to chunk).
+   */
+  stats: ExtractStats;
+  /** The resolved whole-song recipe (the features part of the cache key). */
+  features: FeaturePreset;
+  /** Chunk length in whole seconds. */
+  chunkSeconds: number;
+}
+
+/**
+ * The music highlighter's input for every song of a manifest (Huang et al.,
+ * ref. [13]; what `trainHighlighter` of hitrank/highlight takes): the same
+ * numbers, bit for bit, as `highlighterFeatures(loadAudio(path, { mono: true
+ * }).channelData[0], { ...features, inputSampleRate })` per song, but made by
+ * {@link extractFeatures}: the whole-song log1p mel is computed in `jobs`
+ * worker threads and kept in the content-addressed cache (`cacheDir`), so a
+ * rerun reads it back; the calling thread then cuts it into chunks with
+ * `chunkMel`, using the song's whole seconds at its own rate
+ * (`⌊sourceSamples / sourceSampleRate⌋`, stored in the cache entry).
+ *
+ * @param input - a {@link Manifest} or an array of manifest rows (absolute or cwd-relative audio paths).
+ * @param options - see {@link ExtractHighlighterFeaturesOptions}.
+ * @returns the chunked features of the songs that succeeded, the failures and the counts.
+ * @throws HitrankError `E_PARAM` for bad feature options, `E_EMPTY` for no rows (before any work);
+ *   `signal.reason` when aborted.
+ *
+ * @example
+ * ```ts
+ * const { ids, mels, failed } = await extractHighlighterFeatures(manifest, { cacheDir: '.hitrank-cache' });
+ * const { highlighter } = await trainHighlighter(mels, labelsOf(ids));
+ * ```
+ */
+export async function extractHighlighterFeatures(
+  input: Pick<Manifest, 'rows' | 'tagNames'> | readonly ManifestRow[],
+  options: ExtractHighlighterFeaturesOptions = {},
+): Promise<HighlighterFeaturesResult> {
+  const { chunkSeconds, ...recipe } = resolveHighlighterFeatures(options.features);
+  const res = await extractFeatures(input, {
+    ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+    ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    features: recipe,
+    segment: 'whole',
+    collect: 'songs',
+  });
+  const out: HighlighterFeaturesResult = { ids: [], indices: [], mels: [], failed: [...res.failed], stats: res.stats, features: res.features, chunkSeconds };
+  for (const song of res.songs) {
+    const data = song.data!;
+    delete song.data; // the whole-song mel is dropped once chunked
+    try {
+      const seconds = Math.floor(song.sourceSamples / song.sourceSampleRate);
+      out.mels.push(chunkMel({ data, shape: song.shape }, seconds, chunkSeconds));
+      out.ids.push(song.id);
+      out.indices.push(song.index);
+    } catch (e) {
+      if (!(e instanceof HitrankError)) throw e;
+      const raw = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
+      const audio = (Array.isArray(input) ? (input as readonly ManifestRow[]) : (input as Manifest).rows)[song.index].audio;
+      out.failed.push({ id: song.id, index: song.index, audio, code: e.code, message: `${audio}: ${raw}` });
+    }
+  }
+  out.failed.sort((a, b) => a.index - b.index);
+  return out;
 }

@@ -15,10 +15,15 @@ import { writeFileAtomic } from './writeFileAtomic.js';
 
 /** The 6 magic bytes every feature cache file starts with. */
 export const FEATURE_FILE_MAGIC = 'HRMEL1';
-/** Layout version of feature cache files (bytes 6–7 of the header). */
-export const FEATURE_FILE_VERSION = 1;
+/**
+ * Layout version of feature cache files (bytes 6–7 of the header). Version 2
+ * added the decoded song's exact sample count and rate; files of version 1
+ * are rejected (a cache re-extracts them), and the version is part of
+ * {@link featureSpecJson}, so their cache keys differ anyway.
+ */
+export const FEATURE_FILE_VERSION = 2;
 /** Size of the feature file header in bytes; the Float32 payload follows it. */
-export const FEATURE_FILE_HEADER_BYTES = 96;
+export const FEATURE_FILE_HEADER_BYTES = 104;
 
 /**
  * Which part of a song the features are computed from.
@@ -70,8 +75,16 @@ export interface CachedFeatures {
   shape: [number, number];
   /** Whether the song was shorter than the segment and zero-padded. */
   padded: boolean;
-  /** Duration of the decoded song in seconds. */
+  /** Duration of the decoded song in seconds (`sourceSamples / sourceSampleRate`). */
   sourceSeconds: number;
+  /**
+   * Samples of the decoded (mono) song at its own rate, before resampling and
+   * segmenting: its whole seconds are `⌊sourceSamples / sourceSampleRate⌋`,
+   * exactly what `highlighterFeatures` computes from the decoded audio.
+   */
+  sourceSamples: number;
+  /** Sample rate of the decoded song in Hz (the file's rate). */
+  sourceSampleRate: number;
 }
 
 function canonical(v: unknown): unknown {
@@ -162,9 +175,10 @@ function payloadBytes(data: Float32Array): Uint8Array {
  * | 16–47 | SHA-256 of the spec JSON ({@link featureSpecJson}) |
  * | 48–79 | SHA-256 of the payload bytes |
  * | 80–83 | uint32 flags (bit 0: the song was zero-padded) |
- * | 84–87 | reserved, 0 |
+ * | 84–87 | uint32 sample rate of the decoded song in Hz |
  * | 88–95 | float64 duration of the decoded song in seconds |
- * | 96– | payload: nMels · frames float32, row-major |
+ * | 96–103 | uint64 samples of the decoded song (mono, at its own rate) |
+ * | 104– | payload: nMels · frames float32, row-major |
  *
  * @param f - the features.
  * @param specJson - the recipe they were made with.
@@ -174,6 +188,12 @@ export function encodeFeatureFile(f: CachedFeatures, specJson: string): Uint8Arr
   const [rows, frames] = f.shape;
   if (!(f.data instanceof Float32Array) || f.data.length !== rows * frames) {
     throw new HitrankError('E_SHAPE', `features have ${f.data?.length} values; shape [${rows}, ${frames}] needs ${rows * frames}.`);
+  }
+  if (!Number.isSafeInteger(f.sourceSamples) || f.sourceSamples < 0) {
+    throw new HitrankError('E_PARAM', `sourceSamples must be a non-negative integer, got ${f.sourceSamples}.`);
+  }
+  if (!Number.isInteger(f.sourceSampleRate) || f.sourceSampleRate < 1 || f.sourceSampleRate > 0xffffffff) {
+    throw new HitrankError('E_PARAM', `sourceSampleRate must be a positive integer (Hz), got ${f.sourceSampleRate}.`);
   }
   const payload = payloadBytes(f.data);
   const out = new Uint8Array(FEATURE_FILE_HEADER_BYTES + payload.length);
@@ -185,7 +205,9 @@ export function encodeFeatureFile(f: CachedFeatures, specJson: string): Uint8Arr
   out.set(sha256(new TextEncoder().encode(specJson)), 16);
   out.set(sha256(payload), 48);
   view.setUint32(80, f.padded ? 1 : 0, true);
+  view.setUint32(84, f.sourceSampleRate, true);
   view.setFloat64(88, f.sourceSeconds, true);
+  view.setBigUint64(96, BigInt(f.sourceSamples), true);
   out.set(payload, FEATURE_FILE_HEADER_BYTES);
   return out;
 }
@@ -223,6 +245,11 @@ export function decodeFeatureFile(bytes: Uint8Array, specJson: string): CachedFe
   }
   const payload = bytes.subarray(FEATURE_FILE_HEADER_BYTES);
   if (!equalBytes(bytes.subarray(48, 80), sha256(payload))) throw bad('fails its payload checksum');
+  const sourceSampleRate = view.getUint32(84, true);
+  const sourceSamples = view.getBigUint64(96, true);
+  if (sourceSampleRate === 0 || sourceSamples > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw bad(`has an impossible source length (${sourceSamples} samples at ${sourceSampleRate} Hz)`);
+  }
   const data = new Float32Array(rows * frames);
   if (LITTLE) {
     new Uint8Array(data.buffer).set(payload);
@@ -235,6 +262,8 @@ export function decodeFeatureFile(bytes: Uint8Array, specJson: string): CachedFe
     shape: [rows, frames],
     padded: (view.getUint32(80, true) & 1) === 1,
     sourceSeconds: view.getFloat64(88, true),
+    sourceSamples: Number(sourceSamples),
+    sourceSampleRate,
   };
 }
 

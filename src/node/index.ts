@@ -39,8 +39,12 @@ export {
 } from './featureCache.js';
 export {
   extractFeatures,
+  extractHighlighterFeatures,
   type ExtractFeaturesOptions,
   type ExtractFeaturesResult,
+  type ExtractHighlighterFeaturesOptions,
+  type HighlighterFeaturesResult,
+  type ExtractedSong,
   type ExtractProgress,
   type ExtractStats,
   type FeatureFailure,

@@ -38,6 +38,22 @@ describe('hitrank highlighter + --segment hl30', () => {
     expect(card).toMatchObject({ format: 'hitrank/highlighter-card', weightsSha256: out.weightsSha256, options: { epochs: 2, nMels: 16, filters: [4, 4, 4] } });
     expect(card.training.history).toHaveLength(2);
     expect(out.weightsSha256).toMatch(/^[0-9a-f]{64}$/);
+    // Features went through the feature cache next to the manifest.
+    expect(out.features).toMatchObject({ cacheDir: join(dir, 'data', '.hitrank-cache'), total: 8, cached: 0, extracted: 8, failed: 0 });
+  });
+
+  it('highlighter train --jobs 2 (worker threads) gives the weights of --jobs 1; a rerun reads every song from --cache', () => {
+    const args = ['highlighter', 'train', manifest, '--epochs', '1', '--seed', '3', ...TINY, '--json'];
+    const one = json(hitrank(...args, '--out', 'hl-j1', '--jobs', '1', '--cache', 'cache-j1'));
+    const two = json(hitrank(...args, '--out', 'hl-j2', '--jobs', '2', '--cache', 'cache-j2'));
+    expect(one.features).toMatchObject({ cacheDir: join(dir, 'cache-j1'), cached: 0, extracted: 8, workers: 0 });
+    expect(two.features).toMatchObject({ cacheDir: join(dir, 'cache-j2'), cached: 0, extracted: 8, workers: 2 });
+    expect(two.weightsSha256).toBe(one.weightsSha256);
+    const again = hitrank(...args.slice(0, -1), '--out', 'hl-j1b', '--jobs', '2', '--cache', 'cache-j1');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/features of 8 songs: 8 cached, 0 extracted, 0 failed/);
+    const card = JSON.parse(readFileSync(join(dir, 'hl-j1b', 'hitrank.json'), 'utf8'));
+    expect(card.weightsSha256).toBe(one.weightsSha256);
   });
 
   it('highlighter show: each file’s 30-s window; a missing file is listed (exit 1)', () => {
@@ -145,5 +161,8 @@ describe('hitrank highlighter + --segment hl30', () => {
     expect(noLabels.code).toBe(2);
     expect(noLabels.stderr).toContain('no such manifest column');
     expect(hitrank('highlighter', 'fly').code).toBe(2);
+    const showJobs = hitrank('highlighter', 'show', join('data', 'audio', 'song-0001.wav'), '--highlighter', 'hl', '--jobs', '2');
+    expect(showJobs.code).toBe(2);
+    expect(showJobs.stderr).toContain('--jobs is an option of highlighter train');
   });
 });

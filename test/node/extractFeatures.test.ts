@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeWav, encodeWav } from '../../src/audio/index.js';
 import { logMel, midSegment, resample, toMono } from '../../src/dsp/index.js';
 import {
+  FEATURE_FILE_HEADER_BYTES,
   decodeFeatureFile,
   extractFeatures,
   featureCacheKey,
@@ -200,7 +201,7 @@ describe('extractFeatures', () => {
     expect(done.length).toBeGreaterThanOrEqual(2);
     for (const f of done) {
       const st = statSync(join(cacheDir, f));
-      expect(st.size).toBe(96 + 128 * 323 * 4);
+      expect(st.size).toBe(FEATURE_FILE_HEADER_BYTES + 128 * 323 * 4);
       expect(() => decodeFeatureFile(readFileSync(join(cacheDir, f)), spec)).not.toThrow();
     }
     // Rerun: reads the finished songs back, does only the rest, same numbers as a clean run.

@@ -24,6 +24,8 @@ const feats: CachedFeatures = {
   shape: [4, 5],
   padded: true,
   sourceSeconds: 2.5,
+  sourceSamples: 110250,
+  sourceSampleRate: 44100,
 };
 
 describe('feature cache files', () => {
@@ -49,8 +51,10 @@ describe('feature cache files', () => {
     expect(bytes.length).toBe(FEATURE_FILE_HEADER_BYTES + 4 * 20);
     expect(new TextDecoder().decode(bytes.subarray(0, 6))).toBe('HRMEL1');
     const view = new DataView(bytes.buffer);
-    expect([view.getUint16(6, true), view.getUint32(8, true), view.getUint32(12, true), view.getUint32(80, true)]).toEqual([1, 4, 5, 1]);
+    expect([view.getUint16(6, true), view.getUint32(8, true), view.getUint32(12, true), view.getUint32(80, true)]).toEqual([2, 4, 5, 1]);
+    expect(view.getUint32(84, true)).toBe(44100);
     expect(view.getFloat64(88, true)).toBe(2.5);
+    expect(view.getBigUint64(96, true)).toBe(110250n);
     expect(view.getFloat32(FEATURE_FILE_HEADER_BYTES + 4, true)).toBe(feats.data[1]);
     const back = decodeFeatureFile(bytes, spec);
     expect(back).toEqual(feats);
@@ -58,13 +62,28 @@ describe('feature cache files', () => {
 
   it('rejects truncated, bit-flipped, foreign-spec and foreign files with the reason', () => {
     const bytes = encodeFeatureFile(feats, spec);
-    expect(() => decodeFeatureFile(bytes.subarray(0, bytes.length - 1), spec)).toThrow(/E_CORRUPT_FILE: .*is 175 bytes; its header \[4, 5\] needs 176/);
+    expect(() => decodeFeatureFile(bytes.subarray(0, bytes.length - 1), spec)).toThrow(/E_CORRUPT_FILE: .*is 183 bytes; its header \[4, 5\] needs 184/);
     const flipped = bytes.slice();
     flipped[FEATURE_FILE_HEADER_BYTES + 7] ^= 1;
     expect(() => decodeFeatureFile(flipped, spec)).toThrow(/fails its payload checksum/);
     expect(() => decodeFeatureFile(bytes, spec.replace('"hamming"', '"hann"'))).toThrow(/made with other feature options/);
     expect(() => decodeFeatureFile(new TextEncoder().encode('RIFF....WAVEfmt '.repeat(8)), spec)).toThrow(/does not start with "HRMEL1"/);
-    expect(() => decodeFeatureFile(new Uint8Array(10), spec)).toThrow(/shorter than its 96-byte header/);
+    expect(() => decodeFeatureFile(new Uint8Array(10), spec)).toThrow(/shorter than its 104-byte header/);
+    // A layout-1 file (no source sample count) is never read as data.
+    const v1 = bytes.slice();
+    new DataView(v1.buffer).setUint16(6, 1, true);
+    expect(() => decodeFeatureFile(v1, spec)).toThrow(/has layout version 1, expected 2/);
+    // A file without a source sample rate (the reserved zeros of layout 1) is rejected too.
+    const noRate = bytes.slice();
+    new DataView(noRate.buffer).setUint32(84, 0, true);
+    expect(() => decodeFeatureFile(noRate, spec)).toThrow(/impossible source length/);
+  });
+
+  it('encode refuses features without an exact source length', () => {
+    const { sourceSamples: _s, ...noSamples } = feats;
+    expect(() => encodeFeatureFile(noSamples as CachedFeatures, spec)).toThrow(/sourceSamples must be a non-negative integer/);
+    expect(() => encodeFeatureFile({ ...feats, sourceSamples: 1.5 }, spec)).toThrow(/sourceSamples/);
+    expect(() => encodeFeatureFile({ ...feats, sourceSampleRate: 0 }, spec)).toThrow(/sourceSampleRate must be a positive integer/);
   });
 
   it('read: miss, hit, corrupt (never returned as data); writes leave no temporary files', async () => {
@@ -80,6 +99,8 @@ describe('feature cache files', () => {
     const bad = await readCachedFeatures(dir, key, spec);
     expect(bad.status).toBe('corrupt');
     expect((bad as { reason: string }).reason).toMatch(/is 150 bytes/);
+    // The spec of every cache file names the layout version, so layout-1 entries live under other keys (misses).
+    expect(spec).toContain('"cache":2');
     // Overwriting repairs it.
     await writeCachedFeatures(dir, key, feats, spec);
     expect((await readCachedFeatures(dir, key, spec)).status).toBe('hit');

@@ -5,22 +5,23 @@
  *
  * @module
  */
-import { resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import seedrandom from 'seedrandom';
-import type { ChunkedMel } from '../../dsp/index.js';
 import { HitrankError } from '../../errors.js';
+import type { ChunkedMel } from '../../dsp/index.js';
 import type { HighlighterOptions, HighlighterVariant } from '../../models/highlighter/index.js';
-import { createProgress, formatDuration, loadAudio, loadHighlighter, readManifest, saveHighlighter } from '../../node/index.js';
+import type { ExtractStats } from '../../node/index.js';
+import { createProgress, extractHighlighterFeatures, formatDuration, loadAudio, loadHighlighter, readManifest, saveHighlighter } from '../../node/index.js';
 import { CLI_BACKENDS, parseBackend, startBackend } from '../backend.js';
 import { COMMON_HELP, intOption, numberOption, seedOption, UsageError, type CliCommand, type CliContext, type CliResult } from '../command.js';
 import { EXIT } from '../exitCodes.js';
 import { readSongLabels } from '../highlighterLabels.js';
-import { checkHighlighter, failedText, type FailedSong } from '../trainingData.js';
+import { checkHighlighter, DEFAULT_CACHE_DIR, failedText, type FailedSong } from '../trainingData.js';
 
 const SUBCOMMANDS = ['train', 'show'] as const;
 
 /** Options that only `train` takes (checked so that `show` refuses them). */
-const TRAIN_ONLY = ['labels', 'out', 'epochs', 'lr', 'seed', 'val-fraction', 'songs-per-step', 'variant', 'n-mels', 'filters', 'attention-units', 'classifier-units'];
+const TRAIN_ONLY = ['labels', 'out', 'jobs', 'cache', 'epochs', 'lr', 'seed', 'val-fraction', 'songs-per-step', 'variant', 'n-mels', 'filters', 'attention-units', 'classifier-units'];
 
 function intList(values: CliContext['values'], name: string, min: number, max: number): number[] | undefined {
   const raw = values[name];
@@ -31,6 +32,15 @@ function intList(values: CliContext['values'], name: string, min: number, max: n
     throw new UsageError(`--${name} must be a comma-separated list of integers from ${min} to ${max}, got ${JSON.stringify(raw)}.`);
   }
   return out;
+}
+
+/** One line about the feature extraction of a run. */
+function featuresText(s: ExtractStats): string {
+  return (
+    `features of ${s.total} song${s.total === 1 ? '' : 's'}: ${s.cached} cached, ${s.extracted} extracted, ${s.failed} failed ` +
+    `(${formatDuration(s.seconds)}, ${s.workers > 0 ? `${s.workers} worker${s.workers > 1 ? 's' : ''}` : 'in-process'}` +
+    `${s.corrupt > 0 ? `; ${s.corrupt} corrupt cache file${s.corrupt > 1 ? 's' : ''} re-extracted` : ''})`
+  );
 }
 
 /** Splits song indices into training and validation with a seeded shuffle. */
@@ -64,8 +74,11 @@ async function runTrain(ctx: CliContext): Promise<CliResult> {
   if (variant !== 'attention' && variant !== 'recurrent') throw new UsageError(`--variant must be attention or recurrent, got ${JSON.stringify(variant)}.`);
   const backend = parseBackend(values.backend);
   const valFractionArg = numberOption(values, 'val-fraction', 0, 0.5);
+  const jobs = intOption(values, 'jobs', 1, 1024);
 
   const manifest = await readManifest(resolve(io.cwd, manifestArg));
+  const cacheArg = values.cache as string | undefined;
+  const cacheDir = cacheArg === undefined ? join(manifest.dir, DEFAULT_CACHE_DIR) : isAbsolute(cacheArg) ? cacheArg : resolve(io.cwd, cacheArg);
   const labels = await readSongLabels(manifest, values.labels as string | undefined);
   const modelOptions: HighlighterOptions = {
     variant: variant as HighlighterVariant,
@@ -83,38 +96,40 @@ async function runTrain(ctx: CliContext): Promise<CliResult> {
 
   await startBackend(backend);
   const { resolveHighlighterOptions } = await import('../../models/highlighter/index.js');
-  const { highlighterFeatures } = await import('../../dsp/index.js');
   const { trainHighlighter } = await import('../../highlight/index.js');
   const cfg = resolveHighlighterOptions(modelOptions); // checks the sizes before any audio is read
   const featureOptions = { ...cfg.features, nMels: cfg.nMels, chunkSeconds: cfg.chunkSeconds };
 
-  // Features of the labelled songs, one song at a time (the PCM is dropped once chunked).
-  const failed: FailedSong[] = [];
-  const feats: ChunkedMel[] = [];
-  const songLabels: string[] = [];
-  const songIds: string[] = [];
+  // Whole-song features of the labelled songs in worker threads, through the feature cache
+  // (bit for bit highlighterFeatures of each decoded song), chunked in this thread.
   const unlabelled: string[] = [];
-  const bar = createProgress({ total: manifest.rows.length, label: 'features', stream: io.stderr, mode: ctx.quiet ? 'off' : ctx.json ? 'lines' : undefined });
-  for (const [i, row] of manifest.rows.entries()) {
-    ctx.signal.throwIfAborted();
-    const label = labels.labels[i];
-    if (label === null) {
-      unlabelled.push(row.id);
-    } else {
-      try {
-        const a = await loadAudio(row.audio, { mono: true });
-        feats.push(highlighterFeatures(a.channelData[0], { ...featureOptions, inputSampleRate: a.sampleRate }));
-        songLabels.push(label);
-        songIds.push(row.id);
-      } catch (e) {
-        if (!(e instanceof HitrankError)) throw e;
-        const raw = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
-        failed.push({ id: row.id, line: manifest.lines[i], audio: row.audio, code: e.code, message: raw });
-      }
+  const labelled: number[] = [];
+  manifest.rows.forEach((row, i) => (labels.labels[i] === null ? unlabelled.push(row.id) : labelled.push(i)));
+  const failed: FailedSong[] = [];
+  let feats: ChunkedMel[] = [];
+  let songLabels: string[] = [];
+  let featureStats: ExtractStats | null = null;
+  if (labelled.length > 0) {
+    const bar = createProgress({ total: labelled.length, label: 'features', stream: io.stderr, mode: ctx.quiet ? 'off' : ctx.json ? 'lines' : undefined });
+    const res = await extractHighlighterFeatures(
+      labelled.map((i) => manifest.rows[i]),
+      {
+        cacheDir,
+        ...(jobs !== undefined ? { jobs } : {}),
+        features: featureOptions,
+        signal: ctx.signal,
+        onProgress: (p) => bar.update(p.done, p.failed > 0 ? `${p.failed} failed` : undefined),
+      },
+    );
+    for (const f of res.failed) {
+      const i = labelled[f.index];
+      failed.push({ id: f.id, line: manifest.lines[i], audio: f.audio, code: f.code, message: f.message });
     }
-    bar.update(i + 1, failed.length > 0 ? `${failed.length} failed` : undefined);
+    bar.finish(failed.length > 0 ? `${failed.length} failed` : undefined);
+    feats = res.mels;
+    songLabels = res.indices.map((k) => labels.labels[labelled[k]]!);
+    featureStats = res.stats;
   }
-  bar.finish(failed.length > 0 ? `${failed.length} failed` : undefined);
   if (failed.length > 0 && ctx.json && !ctx.quiet) io.stderr.write(failedText(failed));
   const n = feats.length;
   if (n < 2) throw new HitrankError('E_TOO_SHORT', `${n} labelled, readable song${n === 1 ? '' : 's'}: a highlighter needs at least 2.`);
@@ -189,6 +204,7 @@ async function runTrain(ctx: CliContext): Promise<CliResult> {
         `accuracy ${last ? (100 * last.accuracy).toFixed(0) : '—'} %${last?.valAccuracy !== undefined ? `, validation accuracy ${(100 * last.valAccuracy).toFixed(0)} %` : ''}`,
       `  saved ${outDir} (weights SHA-256 ${info.weightsSha256.slice(0, 12)}…, ${formatDuration(seconds)})`,
     ];
+    if (featureStats) out.splice(1, 0, `  ${featuresText(featureStats)}, cache ${cacheDir}`);
     if (unlabelled.length > 0) out.push(`  ${unlabelled.length} song${unlabelled.length > 1 ? 's' : ''} without a label left out`);
     out.push(`Next: hitrank highlighter show <audio…> --highlighter ${outDir}  ·  hitrank train <manifest> --segment hl30 --highlighter ${outDir} --out DIR`);
     io.stdout.write(out.join('\n') + '\n');
@@ -210,6 +226,7 @@ async function runTrain(ctx: CliContext): Promise<CliResult> {
       epochs: history.length,
       unlabelled,
       failed,
+      features: { cacheDir, ...(featureStats ?? { total: 0, cached: 0, extracted: 0, failed: 0, corrupt: 0, workers: 0, seconds: 0 }) },
       seconds,
     },
   };
@@ -313,9 +330,13 @@ hitrank highlighter train --manifest FILE --out DIR [options]
   Trains a highlighter on the songs of a manifest and saves it atomically to
   DIR: model.json + weights.bin (tf.io layout) + hitrank.json (a card: the
   options, the labels, the training figures and the SHA-256 of the weights,
-  checked whenever the highlighter is loaded). Songs' audio is decoded one
-  at a time and kept as the highlighter's chunked log1p mel.
+  checked whenever the highlighter is loaded). The songs' whole-song log1p
+  mels are computed in worker threads and kept in the feature cache (as
+  hitrank features does), so a rerun reads them back; each is then cut into
+  the highlighter's 3-s chunks.
 
+  --cache DIR         feature cache folder (default: ${DEFAULT_CACHE_DIR}/ next to the manifest)
+  --jobs N            worker threads for the features (default: the number of CPUs; 1 = no workers)
   --labels L          the songs' classes (default: the tag_<name> columns): a class
                       column (genre), PREFIX* or A,B,C (numeric columns: the class is
                       the column where the song stands out most, by z-score over the
@@ -345,6 +366,8 @@ Examples:
     manifest: { type: 'string' },
     labels: { type: 'string' },
     out: { type: 'string', short: 'o' },
+    cache: { type: 'string' },
+    jobs: { type: 'string', short: 'j' },
     epochs: { type: 'string' },
     lr: { type: 'string' },
     seed: { type: 'string' },
