@@ -1,12 +1,13 @@
 // The synthetic demo dataset: write a small seeded set of songs with a planted
 // hit signal, read its manifest back, extract the paper's Mid-30 log-mel
-// features in worker threads through the feature cache, and peek at the truth.
+// features in worker threads through the feature cache, peek at the truth, and
+// compute the HL-30 highlighter's chunked input the same way.
 //   npx tsx examples/demo-data.ts
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spearmanRho } from '../src/metrics/index.js';
-import { extractFeatures, readManifest, writeDemoDataset } from '../src/node/index.js';
+import { extractFeatures, extractHighlighterFeatures, readManifest, writeDemoDataset } from '../src/node/index.js';
 
 const smoke = process.env.HITRANK_EXAMPLE_SMOKE === '1';
 const dir = mkdtempSync(join(tmpdir(), 'hitrank-demo-'));
@@ -50,6 +51,13 @@ try {
   console.log(`Spearman(mel centroid, planted brightness) = ${spearmanRho(centroid, brightness).toFixed(2)}`);
   const h = Array.from(ds.hitScores).sort((a, b) => b - a);
   console.log(`top hit score ${h[0].toExponential(2)}, median ${h[h.length >> 1].toExponential(2)} (long tail)`);
+
+  // 5. The HL-30 highlighter's input (whole-song log1p mel in 3-s chunks), through the same workers and cache.
+  const hl = await extractHighlighterFeatures(manifest, { cacheDir, jobs: 2 });
+  console.log(
+    `highlighter features: ${hl.mels.length} songs, e.g. ${hl.ids[0]} → [${hl.mels[0].shape.join(' × ')}] (chunks × frames × mels), ` +
+      `${hl.stats.extracted} extracted, ${hl.failed.length} too short`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
