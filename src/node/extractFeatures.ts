@@ -5,9 +5,7 @@
  * @module
  */
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { decodeAudio } from '../audio/decodeAudio.js';
 import type { HitDataset, ManifestRow } from '../data/index.js';
@@ -25,6 +23,7 @@ import {
   type LogMelOptions,
 } from '../dsp/index.js';
 import { resolveHighlighterFeatures } from '../dsp/highlighterFeatures.js';
+import { callerModuleFile, workerEntry } from './workerModule.js';
 import { HitrankError, type HitrankErrorCode } from '../errors.js';
 import {
   featureCacheKey,
@@ -404,46 +403,6 @@ if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null
   );
 }
 
-/**
- * The file this code runs from (a dist chunk, the CJS bundle, or the `.ts`
- * source under tsx / vitest). Deliberately not `import.meta.url`: that syntax
- * is a SyntaxError in the CommonJS build (tsup keeps it verbatim there), so
- * the file is read from V8's structured stack trace of this very function.
- */
-function selfPath(): string {
-  if (typeof __filename === 'string' && __filename.length > 0) return __filename;
-  const original = Error.prepareStackTrace;
-  let file: string | null | undefined;
-  try {
-    Error.prepareStackTrace = (_e, frames) => frames;
-    const frames = new Error().stack as unknown as NodeJS.CallSite[];
-    file = Array.isArray(frames) ? frames[0]?.getFileName() : undefined;
-  } finally {
-    Error.prepareStackTrace = original;
-  }
-  if (typeof file !== 'string' || file.length === 0) {
-    throw new HitrankError('E_UNSUPPORTED', 'cannot locate the hitrank module file to start feature workers; use jobs: 1.');
-  }
-  return file.startsWith('file:') ? fileURLToPath(file) : file;
-}
-
-/**
- * How to start a worker on `entry`. Compiled JavaScript: the file itself. From
- * TypeScript sources (tsx, vitest) a worker cannot start on a `.ts` file, even
- * with `--import tsx` in its execArgv (Node 20): a tiny bootstrap registers
- * tsx's loader in the worker with `tsx/esm/api`, then imports the source module.
- */
-function workerEntry(entry: string): { spec: string | URL; eval: boolean } {
-  if (!/\.[cm]?tsx?$/.test(entry)) return { spec: pathToFileURL(entry), eval: false };
-  // tsx's `--import` entry registers itself only on the main thread under Node 20, so use its API.
-  // require.resolve picks the CommonJS build of 'tsx/esm/api'; the ESM build sits next to it.
-  const api = pathToFileURL(createRequire(entry).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const self = pathToFileURL(entry).href;
-  return {
-    spec: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); });`,
-    eval: true,
-  };
-}
 
 // ---------------------------------------------------------------------------
 // Main side.
@@ -688,7 +647,7 @@ async function runPool(
 ): Promise<number> {
   let boot: { spec: string | URL; eval: boolean };
   try {
-    boot = workerEntry(selfPath());
+    boot = workerEntry(callerModuleFile('use jobs: 1', typeof __filename === 'string' ? __filename : undefined));
   } catch {
     return 0; // the caller runs every song in-process
   }

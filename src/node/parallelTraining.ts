@@ -13,12 +13,11 @@
  *
  * @module
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import type { HitDataset } from '../data/index.js';
+import { callerModuleFile, workerEntry } from './workerModule.js';
 import { HitrankError, type HitrankErrorCode } from '../errors.js';
 import { startTfjsBackend, TFJS_BACKEND_MODULES } from './tfjsBackend.js';
 import { combineShardLosses, planShards, shardDropoutDraw, shardGradients, type ShardPlan } from '../training/dataParallel.js';
@@ -247,39 +246,6 @@ if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null
   void runWorker(parentPort, workerData as WorkerInit);
 }
 
-/**
- * The file this code runs from (a dist chunk, the CJS bundle, or the `.ts`
- * source under tsx / vitest), from `__filename` or V8's structured stack
- * trace (`import.meta.url` is a SyntaxError in the CJS build). Same approach
- * as the feature-extraction workers.
- */
-function selfPath(): string {
-  if (typeof __filename === 'string' && __filename.length > 0) return __filename;
-  const original = Error.prepareStackTrace;
-  let file: string | null | undefined;
-  try {
-    Error.prepareStackTrace = (_e, frames) => frames;
-    const frames = new Error().stack as unknown as NodeJS.CallSite[];
-    file = Array.isArray(frames) ? frames[0]?.getFileName() : undefined;
-  } finally {
-    Error.prepareStackTrace = original;
-  }
-  if (typeof file !== 'string' || file.length === 0) {
-    throw new HitrankError('E_UNSUPPORTED', 'cannot locate the hitrank module file to start training workers; train without an executor.');
-  }
-  return file.startsWith('file:') ? fileURLToPath(file) : file;
-}
-
-/** How to start a worker on `entry`: the file itself, or from TypeScript a bootstrap that registers tsx first. */
-function workerEntry(entry: string): { spec: string | URL; eval: boolean } {
-  if (!/\.[cm]?tsx?$/.test(entry)) return { spec: pathToFileURL(entry), eval: false };
-  const api = pathToFileURL(createRequire(entry).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const self = pathToFileURL(entry).href;
-  return {
-    spec: `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); });`,
-    eval: true,
-  };
-}
 
 // ---------------------------------------------------------------------------
 // Main side.
@@ -381,7 +347,7 @@ class WorkerPoolExecutor implements ParallelTrainingExecutor {
     if (!backendModule) {
       throw new HitrankError('E_PARAM', `no default module for backend '${backend}'; pass backendModule (the package that registers it).`);
     }
-    const boot = workerEntry(selfPath());
+    const boot = workerEntry(callerModuleFile('train without an executor', typeof __filename === 'string' ? __filename : undefined));
     this.running = true;
     this.stopping = false;
     this.failure = null;
