@@ -33,7 +33,7 @@ describe('features → train → rank → evaluate → report', () => {
   });
 
   it('train: saves model.json, weights.bin, hitrank.json and train.json (exit 0)', () => {
-    const r = hitrank('train', manifest, '--out', 'model', '--segment', '3', '--epochs', '2', '--val-fraction', '0.25', '--seed', '3', '--json');
+    const r = hitrank('train', manifest, '--out', 'model', '--segment', '3', '--epochs', '2', '--val-fraction', '0.25', '--seed', '3', '--jobs', '2', '--json');
     expect(r.code).toBe(0);
     const out = json(r);
     expect(out).toMatchObject({ command: 'train', ok: true, exitCode: 0, out: model, row: 'i', sizes: { train: 7, validation: 2 } });
@@ -45,6 +45,19 @@ describe('features → train → rank → evaluate → report', () => {
     expect(rec.epochs).toHaveLength(2);
     expect(rec.predictions.ids).toHaveLength(2);
     expect(r.stderr).toMatch(/train {2}2\/2/); // progress on stderr
+  });
+
+  it('train --jobs 1 and --jobs 2 (worker threads) give the same model: results do not depend on the core count', () => {
+    const r = hitrank('train', manifest, '--out', 'model-j1', '--segment', '3', '--epochs', '2', '--val-fraction', '0.25', '--seed', '3', '--jobs', '1', '--json');
+    expect(r.code).toBe(0);
+    const one = JSON.parse(readFileSync(join(dir, 'model-j1', 'train.json'), 'utf8'));
+    const two = JSON.parse(readFileSync(join(model, 'train.json'), 'utf8'));
+    expect(one.settings['training threads']).toBe(1);
+    expect(two.settings['training threads']).toBe(2);
+    expect(one.predictions.ids).toEqual(two.predictions.ids);
+    (one.predictions.predicted as number[]).forEach((v, i) => expect(Math.abs(v - two.predictions.predicted[i])).toBeLessThan(1e-5));
+    expect(one.epochs.map((e: { loss: number }) => e.loss)).not.toEqual([]);
+    one.epochs.forEach((e: { loss: number }, i: number) => expect(Math.abs(e.loss - two.epochs[i].loss)).toBeLessThan(1e-5));
   });
 
   it('train --rating-only --tags: row b, a tag branch in the card', () => {

@@ -123,6 +123,8 @@ async function run(ctx: CliContext): Promise<CliResult> {
     tuning = res.trials.map((t) => ({ params: t.params, validation: triple(t.validation) }));
   }
 
+  // Training threads: one per job (each batch split across them), one for a tag-only DNN (its step is too small to share out).
+  const threads = audio ? Math.min(hyper.jobs, hyper.batchPairs) : 1;
   const fitOne = async (kind: 'naive' | 'ab' | 'artist' | undefined, label: string, dir: string) => {
     const model = new SiameseHitModel({ ...modelBase, ...params });
     const bar = createProgress({ total: hyper.epochs, label, stream: io.stderr, mode: ctx.quiet ? 'off' : ctx.json ? 'lines' : undefined });
@@ -138,7 +140,7 @@ async function run(ctx: CliContext): Promise<CliResult> {
           ctx.signal.throwIfAborted();
           bar.update(log.epoch + 1, `loss ${log.loss.toFixed(4)}${log.val ? ` val nDCG@10% ${log.val.ndcg.toFixed(3)}` : ''}`);
         },
-      }, { workers: Math.min(hyper.jobs, hyper.batchPairs), backend });
+      }, { workers: threads, backend });
       bar.finish(h.stoppedEarly ? `stopped early, kept epoch ${h.bestEpoch}` : `kept epoch ${h.bestEpoch}`);
       await model.save(fileHandler(dir));
       const valScores = val ? await model.predict(val) : null;
@@ -180,6 +182,7 @@ async function run(ctx: CliContext): Promise<CliResult> {
       'validation fraction': valFraction,
       tuned: tuneOn,
       backend,
+      'training threads': threads,
     },
     features,
     sizes: { train: train.ids.length, validation: val?.ids.length ?? 0 },
