@@ -175,40 +175,30 @@ export class StftPlan {
     return end >= n ? [0, 0] : [end, n];
   }
 
-  /** Copies the frame starting at sample `s` of `y`, with its padding, into `dst` (frames that stick out of `y`). */
-  private padFrame(y: Float32Array, s: number, dst: Float32Array): void {
+  /**
+   * Where frame `t`'s samples are read from: `y` itself from the frame's first
+   * sample, or — for a frame that sticks out of `y` — `edge` filled with the
+   * frame and its padding, from 0 (so the frame starts at
+   * `src === y ? frameStart(t) : 0`).
+   */
+  private frameSource(y: Float32Array, t: number, edge: Float32Array): Float32Array {
     const { nFft, padMode } = this.o;
     const n = y.length;
+    const s = this.frameStart(t);
+    if (s >= 0 && s + nFft <= n) return y;
     for (let i = 0; i < nFft; i++) {
       const idx = s + i;
-      if (idx >= 0 && idx < n) dst[i] = y[idx];
-      else dst[i] = padMode === 'constant' ? 0 : y[reflectIndex(idx, n)];
+      if (idx >= 0 && idx < n) edge[i] = y[idx];
+      else edge[i] = padMode === 'constant' ? 0 : y[reflectIndex(idx, n)];
     }
+    return edge;
   }
 
   /** FFT of frames `t` (real part) and `tb` (imaginary part; `-1` = zeros) into the work array. */
   private transformPair(y: Float32Array, t: number, tb: number): void {
-    const N = this.o.nFft;
-    const n = y.length;
-    let a = y;
-    let aOff = this.frameStart(t);
-    if (aOff < 0 || aOff + N > n) {
-      this.padFrame(y, aOff, this.edgeA);
-      a = this.edgeA;
-      aOff = 0;
-    }
-    let b = this.zeros;
-    let bOff = 0;
-    if (tb >= 0) {
-      b = y;
-      bOff = this.frameStart(tb);
-      if (bOff < 0 || bOff + N > n) {
-        this.padFrame(y, bOff, this.edgeB);
-        b = this.edgeB;
-        bOff = 0;
-      }
-    }
-    this.fft.forwardRealPair(this.z, a, aOff, b, bOff, this.win);
+    const a = this.frameSource(y, t, this.edgeA);
+    const b = tb >= 0 ? this.frameSource(y, tb, this.edgeB) : this.zeros;
+    this.fft.forwardRealPair(this.z, a, a === y ? this.frameStart(t) : 0, b, b === y ? this.frameStart(tb) : 0, this.win);
   }
 
   /**
@@ -217,16 +207,9 @@ export class StftPlan {
    * from a neighbour frame.
    */
   complexFrame(y: Float32Array, t: number, re: Float64Array, im: Float64Array): void {
-    const N = this.o.nFft;
-    this.rfft ??= new RealFft(N);
-    let a = y;
-    let aOff = this.frameStart(t);
-    if (aOff < 0 || aOff + N > y.length) {
-      this.padFrame(y, aOff, this.edgeA);
-      a = this.edgeA;
-      aOff = 0;
-    }
-    this.rfft.forward(a, aOff, this.win, re, im);
+    this.rfft ??= new RealFft(this.o.nFft);
+    const a = this.frameSource(y, t, this.edgeA);
+    this.rfft.forward(a, a === y ? this.frameStart(t) : 0, this.win, re, im);
   }
 
   /**
