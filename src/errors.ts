@@ -49,6 +49,8 @@ export type HitrankErrorCode =
 export class HitrankError extends Error {
   /** What kind of problem this is; stable across versions. */
   readonly code: HitrankErrorCode;
+  /** The message without the `E_CODE: ` prefix (for wrapping it into another message). */
+  readonly detail: string;
 
   /**
    * @param code - the error code.
@@ -58,6 +60,7 @@ export class HitrankError extends Error {
     super(`${code}: ${message}`);
     this.name = 'HitrankError';
     this.code = code;
+    this.detail = message;
   }
 }
 

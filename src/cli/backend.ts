@@ -52,7 +52,7 @@ export async function startBackend(backend: CliBackend): Promise<CliBackend> {
     await startTfjsBackend(backend);
   } catch (e) {
     if (e instanceof HitrankError && e.code === 'E_UNSUPPORTED') {
-      const why = e.message.replace(/^E_[A-Z_]+: /, '').replace(/\.$/, '');
+      const why = e.detail.replace(/\.$/, '');
       throw new UnavailableError(/not installed/.test(why) ? `${why}.` : `${why}; try --backend cpu.`);
     }
     throw e;

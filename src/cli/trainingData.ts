@@ -92,8 +92,7 @@ export async function checkHighlighter(ctx: CliContext, dir: string): Promise<Sa
     return await readHighlighterInfo(resolve(ctx.io.cwd, dir));
   } catch (e) {
     if (!(e instanceof HitrankError)) throw e;
-    const raw = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
-    const err = new HitrankError(e.code, `--highlighter: ${raw.replace(/\.$/, '')}; ${e.code === 'E_IO' ? '' : 'to replace it, '}${HOW_TO_MAKE_A_HIGHLIGHTER}.`);
+    const err = new HitrankError(e.code, `--highlighter: ${e.detail.replace(/\.$/, '')}; ${e.code === 'E_IO' ? '' : 'to replace it, '}${HOW_TO_MAKE_A_HIGHLIGHTER}.`);
     err.cause = e;
     throw err;
   }

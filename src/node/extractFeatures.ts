@@ -292,8 +292,7 @@ class SongProcessor {
       return await this.run(task);
     } catch (e) {
       const code = e instanceof HitrankError ? e.code : 'E_INTERNAL';
-      let message = e instanceof Error ? e.message : String(e);
-      if (e instanceof HitrankError && message.startsWith(`${code}: `)) message = message.slice(code.length + 2);
+      let message = e instanceof HitrankError ? e.detail : e instanceof Error ? e.message : String(e);
       if (!message.includes(task.audio)) message = `${task.audio}: ${message}`;
       return { index: task.index, status: 'failed', error: { code, message } };
     }
@@ -397,8 +396,8 @@ if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null
     () => port.postMessage({ type: 'ready' }),
     (e: unknown) => {
       const code = e instanceof HitrankError ? e.code : 'E_INTERNAL';
-      const message = e instanceof Error ? e.message : String(e);
-      port.postMessage({ type: 'initFailed', code, message: message.startsWith(`${code}: `) ? message.slice(code.length + 2) : message });
+      const message = e instanceof HitrankError ? e.detail : e instanceof Error ? e.message : String(e);
+      port.postMessage({ type: 'initFailed', code, message });
     },
   );
 }
@@ -823,7 +822,7 @@ export async function extractHighlighterFeatures(
       out.indices.push(song.index);
     } catch (e) {
       if (!(e instanceof HitrankError)) throw e;
-      const raw = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
+      const raw = e.detail;
       const audio = (Array.isArray(input) ? (input as readonly ManifestRow[]) : (input as Manifest).rows)[song.index].audio;
       out.failed.push({ id: song.id, index: song.index, audio, code: e.code, message: `${audio}: ${raw}` });
     }

@@ -34,8 +34,7 @@ export interface LoadAudioOptions {
 
 function withPath(path: string, e: unknown): unknown {
   if (!(e instanceof HitrankError)) return e;
-  const raw = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
-  const err = new HitrankError(e.code, `${path}: ${raw}`);
+  const err = new HitrankError(e.code, `${path}: ${e.detail}`);
   err.cause = e;
   return err;
 }

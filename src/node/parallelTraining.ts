@@ -233,8 +233,7 @@ async function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit)
       reply = run(m);
     } catch (e) {
       const code = e instanceof HitrankError ? e.code : 'E_INTERNAL';
-      let message = e instanceof Error ? e.message : String(e);
-      if (message.startsWith(`${code}: `)) message = message.slice(code.length + 2);
+      const message = e instanceof HitrankError ? e.detail : e instanceof Error ? e.message : String(e);
       reply = { type: 'failed', seq: m.seq, code, message };
     }
     port.postMessage(reply);

@@ -107,7 +107,7 @@ function identity(config: unknown, weights: Uint8Array): string {
 
 function wrap(dir: string, e: unknown): unknown {
   if (!(e instanceof HitrankError)) return e;
-  const raw = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
+  const raw = e.detail;
   const err = new HitrankError(e.code, raw.includes(dir) ? `cannot load the highlighter: ${raw}` : `cannot load the highlighter ${dir}: ${raw}`);
   err.cause = e;
   return err;

@@ -381,7 +381,7 @@ export class SiameseHitModel {
         if (e instanceof HitrankError && o.targetTransform === 'negInvLog10') {
           throw new HitrankError(
             e.code,
-            `${e.message.replace(/^E_[A-Z_]+: /, '')} The default target transform 'negInvLog10' needs hit scores in (0, 1) ` +
+            `${e.detail} The default target transform 'negInvLog10' needs hit scores in (0, 1) ` +
               `(market shares); use targetTransform: 'zscore' or 'none' for other scales.`,
           );
         }

@@ -281,8 +281,7 @@ async function runShow(ctx: CliContext): Promise<CliResult> {
         shown.push({ id: s.id, path: s.path, seconds: y.length / rate, start: h.startSecond, end: h.endSecond, wholeSong: h.wholeSong });
       } catch (e) {
         if (!(e instanceof HitrankError)) throw e;
-        const raw = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
-        failed.push({ id: s.id, line: s.line, audio: s.path, code: e.code, message: raw, ...(s.argument ? { argument: true } : {}) });
+        failed.push({ id: s.id, line: s.line, audio: s.path, code: e.code, message: e.detail, ...(s.argument ? { argument: true } : {}) });
       }
       bar.update(i + 1);
     }
