@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { HitDataset } from '../data/index.js';
 import { FEATURE_PRESETS, type FeaturePresetName } from '../dsp/index.js';
 import { HitrankError } from '../errors.js';
@@ -24,6 +24,19 @@ import { UsageError, type CliContext } from './command.js';
 
 /** Default cache folder name, created next to the manifest (shared with `hitrank features`). */
 export const DEFAULT_CACHE_DIR = '.hitrank-cache';
+
+/**
+ * The feature-cache folder of a command: `--cache DIR` (relative to the
+ * working directory), else {@link DEFAULT_CACHE_DIR} next to the manifest.
+ *
+ * @param cwd - the working directory.
+ * @param manifestDir - the manifest's folder.
+ * @param arg - the `--cache` value, if given.
+ * @returns the absolute folder.
+ */
+export function resolveCacheDir(cwd: string, manifestDir: string, arg: string | undefined): string {
+  return arg === undefined ? join(manifestDir, DEFAULT_CACHE_DIR) : resolve(cwd, arg);
+}
 
 /**
  * A segment as the CLI takes it: `mid30`, `hl30` (the highlight chosen by the
@@ -215,7 +228,7 @@ export async function loadTrainingData(ctx: CliContext, manifestArg: string, opt
       `${manifest.path} has no tag-like features (tag_<name> columns or a tags field), but the model needs them (--tags / --no-audio).`,
     );
   }
-  const cacheDir = opts.cache === undefined ? join(manifest.dir, DEFAULT_CACHE_DIR) : isAbsolute(opts.cache) ? opts.cache : resolve(ctx.io.cwd, opts.cache);
+  const cacheDir = resolveCacheDir(ctx.io.cwd, manifest.dir, opts.cache);
   if (opts.segment === 'hl30' && opts.highlighter === undefined) {
     throw new UsageError(`--segment hl30 needs --highlighter DIR; ${HOW_TO_MAKE_A_HIGHLIGHTER}.`);
   }

@@ -3,13 +3,13 @@
  *
  * @module
  */
-import { isAbsolute, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { FEATURE_PRESETS, type FeaturePresetName } from '../../dsp/index.js';
 import { createProgress, extractFeatures, formatDuration, readManifest } from '../../node/index.js';
 import { CLI_BACKENDS, parseBackend } from '../backend.js';
 import { COMMON_HELP, UsageError, intOption, type CliCommand, type CliContext, type CliResult } from '../command.js';
 import { EXIT } from '../exitCodes.js';
-import { checkHighlighter, DEFAULT_CACHE_DIR, extractSegment, parseSegmentOptions, segmentLabel } from '../trainingData.js';
+import { checkHighlighter, DEFAULT_CACHE_DIR, extractSegment, parseSegmentOptions, resolveCacheDir, segmentLabel } from '../trainingData.js';
 
 export { DEFAULT_CACHE_DIR };
 
@@ -25,8 +25,7 @@ async function run(ctx: CliContext): Promise<CliResult> {
   const backend = parseBackend(values.backend);
   const manifest = await readManifest(manifestPath);
   const highlighter = hlArg !== undefined ? await checkHighlighter(ctx, hlArg) : undefined;
-  const cacheArg = values.cache as string | undefined;
-  const cacheDir = cacheArg === undefined ? join(manifest.dir, DEFAULT_CACHE_DIR) : isAbsolute(cacheArg) ? cacheArg : resolve(io.cwd, cacheArg);
+  const cacheDir = resolveCacheDir(io.cwd, manifest.dir, values.cache as string | undefined);
 
   const bar = createProgress({
     total: manifest.rows.length,

@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { isAbsolute, join, resolve } from 'node:path';
-import seedrandom from 'seedrandom';
+import { resolve } from 'node:path';
 import { HitrankError } from '../../errors.js';
 import type { ChunkedMel } from '../../dsp/index.js';
 import type { HighlighterOptions, HighlighterVariant } from '../../models/highlighter/index.js';
@@ -16,7 +15,8 @@ import { CLI_BACKENDS, parseBackend, startBackend } from '../backend.js';
 import { COMMON_HELP, intOption, numberOption, seedOption, UsageError, type CliCommand, type CliContext, type CliResult } from '../command.js';
 import { EXIT } from '../exitCodes.js';
 import { readSongLabels } from '../highlighterLabels.js';
-import { checkHighlighter, DEFAULT_CACHE_DIR, failedText, type FailedSong } from '../trainingData.js';
+import { checkHighlighter, DEFAULT_CACHE_DIR, failedText, resolveCacheDir, type FailedSong } from '../trainingData.js';
+import { trainValidationSplit } from './train.js';
 
 const SUBCOMMANDS = ['train', 'show'] as const;
 
@@ -43,19 +43,6 @@ function featuresText(s: ExtractStats): string {
   );
 }
 
-/** Splits song indices into training and validation with a seeded shuffle. */
-function splitSongs(n: number, fraction: number, seed: number): { train: number[]; validation: number[] } {
-  if (fraction === 0) return { train: Array.from({ length: n }, (_, i) => i), validation: [] };
-  const rng = seedrandom(`hitrank-highlighter-split-${seed}`);
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  const nVal = Math.max(1, Math.round(n * fraction));
-  return { validation: order.slice(0, nVal).sort((a, b) => a - b), train: order.slice(nVal).sort((a, b) => a - b) };
-}
-
 async function runTrain(ctx: CliContext): Promise<CliResult> {
   const t0 = performance.now();
   const { values, io } = ctx;
@@ -77,8 +64,7 @@ async function runTrain(ctx: CliContext): Promise<CliResult> {
   const jobs = intOption(values, 'jobs', 1, 1024);
 
   const manifest = await readManifest(resolve(io.cwd, manifestArg));
-  const cacheArg = values.cache as string | undefined;
-  const cacheDir = cacheArg === undefined ? join(manifest.dir, DEFAULT_CACHE_DIR) : isAbsolute(cacheArg) ? cacheArg : resolve(io.cwd, cacheArg);
+  const cacheDir = resolveCacheDir(io.cwd, manifest.dir, values.cache as string | undefined);
   const labels = await readSongLabels(manifest, values.labels as string | undefined);
   const modelOptions: HighlighterOptions = {
     variant: variant as HighlighterVariant,
@@ -134,7 +120,8 @@ async function runTrain(ctx: CliContext): Promise<CliResult> {
   const n = feats.length;
   if (n < 2) throw new HitrankError('E_TOO_SHORT', `${n} labelled, readable song${n === 1 ? '' : 's'}: a highlighter needs at least 2.`);
   const valFraction = valFractionArg ?? (n >= 20 ? 0.1 : 0);
-  const split = splitSongs(n, valFraction, seed);
+  // Accuracy needs one song, not a pair: at least 1 validation song.
+  const split = trainValidationSplit(n, valFraction, seed, 'highlighter', 1);
   if (split.train.length < 2) throw new HitrankError('E_TOO_SHORT', `--val-fraction ${valFraction} leaves ${split.train.length} training song(s).`);
 
   const epochBar = createProgress({ total: epochs, label: 'train', stream: io.stderr, mode: ctx.quiet ? 'off' : ctx.json ? 'lines' : undefined });

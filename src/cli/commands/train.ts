@@ -33,16 +33,24 @@ export const TRAIN_JSON = 'train.json';
  * @param n - number of songs.
  * @param fraction - validation fraction in [0, 0.5].
  * @param seed - seed.
+ * @param stream - what the split is for (seeds a separate stream; `train` here, `highlighter` for `highlighter train`).
+ * @param minValidation - the fewest validation songs when fraction > 0 (2: a ranking metric needs a pair).
  * @returns index lists (validation empty when fraction is 0).
  */
-export function trainValidationSplit(n: number, fraction: number, seed: number): { train: number[]; validation: number[] } {
-  const rng = seedrandom(`hitrank-train-split-${seed}`);
+export function trainValidationSplit(
+  n: number,
+  fraction: number,
+  seed: number,
+  stream = 'train',
+  minValidation = 2,
+): { train: number[]; validation: number[] } {
+  const rng = seedrandom(`hitrank-${stream}-split-${seed}`);
   const order = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
-  const nVal = fraction === 0 ? 0 : Math.max(2, Math.round(n * fraction));
+  const nVal = fraction === 0 ? 0 : Math.max(minValidation, Math.round(n * fraction));
   return { validation: order.slice(0, nVal).sort((a, b) => a - b), train: order.slice(nVal).sort((a, b) => a - b) };
 }
 
