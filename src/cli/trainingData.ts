@@ -49,6 +49,15 @@ export const HOW_TO_MAKE_A_HIGHLIGHTER =
   'make one with: hitrank highlighter train --manifest songs.csv --out highlighter/ (labels: the tag_<name> columns, or --labels COLUMN)';
 
 /**
+ * The usage error for `--segment hl30` without `--highlighter DIR` (says how to make one).
+ *
+ * @returns the error to throw.
+ */
+export function hl30WithoutHighlighter(): UsageError {
+  return new UsageError(`--segment hl30 (the paper's HL-30 highlight) needs --highlighter DIR, a trained highlighter; ${HOW_TO_MAKE_A_HIGHLIGHTER}.`);
+}
+
+/**
  * Parses `--segment`: `mid30`, `hl30` (needs `--highlighter DIR`), `whole`,
  * or a number of seconds (the middle S seconds). Not given: `undefined`, the
  * preset's default (Mid-30 for `paper`, the whole song for `hspCnn`, whose
@@ -82,9 +91,7 @@ export function parseSegmentOptions(values: CliContext['values']): { segment: Cl
   const segment = parseSegment(values.segment);
   const raw = values.highlighter;
   const highlighter = typeof raw === 'string' && raw.length > 0 ? raw : undefined;
-  if (segment === 'hl30' && highlighter === undefined) {
-    throw new UsageError(`--segment hl30 (the paper's HL-30 highlight) needs --highlighter DIR, a trained highlighter; ${HOW_TO_MAKE_A_HIGHLIGHTER}.`);
-  }
+  if (segment === 'hl30' && highlighter === undefined) throw hl30WithoutHighlighter();
   if (highlighter !== undefined && segment !== undefined && segment !== 'hl30') {
     throw new UsageError(`--highlighter picks the HL-30 segment; it cannot be combined with --segment ${JSON.stringify(values.segment)}.`);
   }
@@ -120,7 +127,7 @@ export async function checkHighlighter(ctx: CliContext, dir: string): Promise<Sa
  */
 export function extractSegment(segment: CliSegment | undefined, highlighter: SavedHighlighterInfo | undefined): ExtractFeaturesOptions['segment'] {
   if (segment === 'hl30') {
-    if (!highlighter) throw new UsageError(`--segment hl30 needs --highlighter DIR; ${HOW_TO_MAKE_A_HIGHLIGHTER}.`);
+    if (!highlighter) throw hl30WithoutHighlighter();
     return { highlighter: highlighter.dir, seconds: 30 };
   }
   return segment;
@@ -229,22 +236,17 @@ export async function loadTrainingData(ctx: CliContext, manifestArg: string, opt
     );
   }
   const cacheDir = resolveCacheDir(ctx.io.cwd, manifest.dir, opts.cache);
-  if (opts.segment === 'hl30' && opts.highlighter === undefined) {
-    throw new UsageError(`--segment hl30 needs --highlighter DIR; ${HOW_TO_MAKE_A_HIGHLIGHTER}.`);
-  }
-  if (opts.segment === 'hl30' && !opts.audio) throw new UsageError('--segment hl30 cuts audio; it cannot be used with --no-audio.');
-  const highlighter = opts.segment === 'hl30' ? await checkHighlighter(ctx, opts.highlighter!) : undefined;
-  const seg: SegmentChoice =
-    opts.segment === 'hl30'
-      ? { kind: 'highlight', seconds: 30, highlighter: highlighter!.id }
-      : opts.segment === undefined || opts.segment === 'mid30'
-      ? FEATURE_PRESETS[opts.preset].frames !== null && opts.segment === undefined
-        ? { kind: 'whole' }
-        : { kind: 'mid', seconds: 30 }
-      : opts.segment === 'whole'
-        ? { kind: 'whole' }
-        : { kind: 'mid', seconds: opts.segment.seconds };
+  if (opts.segment === 'hl30' && opts.highlighter === undefined) throw hl30WithoutHighlighter();
   if (!opts.audio) {
+    if (opts.segment === 'hl30') throw new UsageError('--segment hl30 cuts audio; it cannot be used with --no-audio.');
+    const seg: SegmentChoice =
+      opts.segment === undefined || opts.segment === 'mid30'
+        ? FEATURE_PRESETS[opts.preset].frames !== null && opts.segment === undefined
+          ? { kind: 'whole' }
+          : { kind: 'mid', seconds: 30 }
+        : opts.segment === 'whole'
+          ? { kind: 'whole' }
+          : { kind: 'mid', seconds: opts.segment.seconds };
     const rows = manifest.rows;
     const dataset: HitDataset = {
       ids: rows.map((r) => r.id),
@@ -255,6 +257,7 @@ export async function loadTrainingData(ctx: CliContext, manifestArg: string, opt
     if (manifest.tagNames) dataset.tagNames = [...manifest.tagNames];
     return { manifest, dataset, failed: [], padded: [], segment: seg, cacheDir, preset: opts.preset, seconds: 0 };
   }
+  const highlighter = opts.segment === 'hl30' ? await checkHighlighter(ctx, opts.highlighter!) : undefined;
   const bar = createProgress({
     total: manifest.rows.length,
     label: 'features',

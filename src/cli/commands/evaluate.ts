@@ -18,6 +18,7 @@ import { experimentSettings, parseOnlyFolds, parseTrainHyper, TRAIN_OPTIONS, tra
 import {
   failedText,
   HOW_TO_MAKE_A_HIGHLIGHTER,
+  hl30WithoutHighlighter,
   loadTrainingData,
   parsePreset,
   parseSegment,
@@ -115,9 +116,7 @@ async function run(ctx: CliContext): Promise<CliResult> {
   const backend = parseBackend(values.backend);
   const segment = parseSegment(values.segment);
   const highlighterArg = typeof values.highlighter === 'string' && values.highlighter.length > 0 ? values.highlighter : undefined;
-  if (segment === 'hl30' && highlighterArg === undefined) {
-    throw new UsageError(`--segment hl30 (the paper's HL-30 highlight) needs --highlighter DIR, a trained highlighter; ${HOW_TO_MAKE_A_HIGHLIGHTER}.`);
-  }
+  if (segment === 'hl30' && highlighterArg === undefined) throw hl30WithoutHighlighter();
   const hasHighlighter = highlighterArg !== undefined;
   const preset = parsePreset(values.preset);
   const manifestArg = ctx.positionals[0];
