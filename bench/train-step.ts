@@ -71,9 +71,8 @@ function randomBatch(seed: number): { x: tf.Tensor3D; y: tf.Tensor2D } {
   };
 }
 
-/** One MSE + Adam step of buildSimpleCnn on 32 clips. */
-async function benchOurs(backend: 'cpu' | 'wasm', warmup: number, steps: number): Promise<Timing> {
-  await useBackend(backend);
+/** One MSE + Adam step of buildSimpleCnn on a fixed random batch of 32 clips, on the current backend. */
+function mseAdamStep(): { step: () => void; vars: tf.Variable[]; dispose: () => void } {
   const cnn = buildSimpleCnn({ seed: 1 });
   const { x, y } = randomBatch(1);
   const opt = tf.train.adam(1e-3);
@@ -82,10 +81,20 @@ async function benchOurs(backend: 'cpu' | 'wasm', warmup: number, steps: number)
     tf.tidy(() => {
       opt.minimize(() => tf.losses.meanSquaredError(y, cnn.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, false, vars);
     });
+  const dispose = () => {
+    tf.dispose([x, y]);
+    opt.dispose();
+    cnn.dispose();
+  };
+  return { step, vars, dispose };
+}
+
+/** Times {@link mseAdamStep} on `backend`. */
+async function benchOurs(backend: 'cpu' | 'wasm', warmup: number, steps: number): Promise<Timing> {
+  await useBackend(backend);
+  const { step, vars, dispose } = mseAdamStep();
   const r = await timeSteps(`hitrank ops, ${backend}, 32 clips`, step, () => vars[0].data(), warmup, steps);
-  tf.dispose([x, y]);
-  opt.dispose();
-  cnn.dispose();
+  dispose();
   return r;
 }
 
@@ -235,14 +244,7 @@ async function opProfile(): Promise<Array<[string, number]>> {
 /** Kernel-time totals of one wasm training step (tf.profile), largest first. */
 async function kernelProfile(): Promise<Array<[string, number]>> {
   await useBackend('wasm');
-  const cnn = buildSimpleCnn({ seed: 1 });
-  const { x, y } = randomBatch(1);
-  const opt = tf.train.adam(1e-3);
-  const vars = cnn.trainableWeights.map((w) => w.read() as tf.Variable);
-  const step = () =>
-    tf.tidy(() => {
-      opt.minimize(() => tf.losses.meanSquaredError(y, cnn.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, false, vars);
-    });
+  const { step, dispose } = mseAdamStep();
   step();
   step();
   const p = await tf.profile(step);
@@ -252,9 +254,7 @@ async function kernelProfile(): Promise<Array<[string, number]>> {
     if (/__op$|scope/i.test(k.name)) continue;
     agg.set(k.name, (agg.get(k.name) ?? 0) + Number(k.kernelTimeMs));
   }
-  tf.dispose([x, y]);
-  opt.dispose();
-  cnn.dispose();
+  dispose();
   return [...agg].sort((a, b) => b[1] - a[1]).slice(0, 12);
 }
 
