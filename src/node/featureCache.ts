@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { canonicalJson } from './canonicalJson.js';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
 import { endianness } from 'node:os';
@@ -87,20 +88,6 @@ export interface CachedFeatures {
   sourceSampleRate: number;
 }
 
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v !== null && typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(o)
-        .sort()
-        .filter((k) => o[k] !== undefined)
-        .map((k) => [k, canonical(o[k])]),
-    );
-  }
-  return v;
-}
-
 /**
  * The canonical JSON of a {@link FeatureSpec} (keys sorted at every level),
  * plus the decoding pipeline (mono by channel mean, `resample`'s default
@@ -111,15 +98,13 @@ function canonical(v: unknown): unknown {
  * @returns a JSON string, identical for equal specs.
  */
 export function featureSpecJson(spec: FeatureSpec): string {
-  return JSON.stringify(
-    canonical({
-      cache: FEATURE_FILE_VERSION,
-      library: VERSION,
-      input: { mono: 'mean', resample: 'hq' },
-      features: spec.features,
-      segment: spec.segment,
-    }),
-  );
+  return canonicalJson({
+    cache: FEATURE_FILE_VERSION,
+    library: VERSION,
+    input: { mono: 'mean', resample: 'hq' },
+    features: spec.features,
+    segment: spec.segment,
+  });
 }
 
 /**

@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import { HitrankError } from '../errors.js';
 import type { Highlighter, HighlighterConfig } from '../models/highlighter/index.js';
 import { VERSION } from '../version.js';
+import { canonicalJson } from './canonicalJson.js';
 import { fileHandler } from './fileHandler.js';
 
 /** `format` of a {@link HighlighterCard}. */
@@ -65,23 +66,6 @@ export interface SavedHighlighterInfo {
   config: HighlighterConfig;
   /** The card, or `null` for a highlighter saved without one (e.g. by `Highlighter.save`). */
   card: HighlighterCard | null;
-}
-
-function canonicalJson(v: unknown): string {
-  const canon = (x: unknown): unknown => {
-    if (Array.isArray(x)) return x.map(canon);
-    if (x !== null && typeof x === 'object') {
-      const o = x as Record<string, unknown>;
-      return Object.fromEntries(
-        Object.keys(o)
-          .sort()
-          .filter((k) => o[k] !== undefined)
-          .map((k) => [k, canon(o[k])]),
-      );
-    }
-    return x;
-  };
-  return JSON.stringify(canon(v));
 }
 
 function weightBytes(data: tf.io.ModelArtifacts['weightData']): Uint8Array {
