@@ -9,8 +9,8 @@ import { CLI_BACKENDS } from './backend.js';
 import type { ExperimentSettings } from './experiment.js';
 import { intOption, numberOption, UsageError, type CliContext } from './command.js';
 
-/** `util.parseArgs` options of the training hyper-parameters. */
-export const TRAIN_OPTIONS = {
+/** `util.parseArgs` options of the training hyper-parameters, backend and jobs (also `demo`'s). */
+export const HYPER_OPTIONS = {
   epochs: { type: 'string' },
   lr: { type: 'string' },
   'batch-pairs': { type: 'string' },
@@ -22,6 +22,11 @@ export const TRAIN_OPTIONS = {
   seed: { type: 'string' },
   backend: { type: 'string' },
   jobs: { type: 'string', short: 'j' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/** `util.parseArgs` options of `train` / `evaluate`: {@link HYPER_OPTIONS} plus the features (segment, highlighter, preset, cache). */
+export const TRAIN_OPTIONS = {
+  ...HYPER_OPTIONS,
   segment: { type: 'string' },
   highlighter: { type: 'string' },
   preset: { type: 'string' },

@@ -14,7 +14,7 @@ import { EXIT } from '../exitCodes.js';
 import { runExperiment } from '../runExperiment.js';
 import { PAPER_TABLE1_CITATION, RUNNABLE_ROWS } from '../table1.js';
 import { formatComparison, formatTable } from '../tableText.js';
-import { experimentSettings, parseOnlyFolds, parseTrainHyper } from '../trainOptions.js';
+import { experimentSettings, HYPER_OPTIONS, parseOnlyFolds, parseTrainHyper } from '../trainOptions.js';
 import { failedText, loadTrainingData, segmentLabel } from '../trainingData.js';
 
 /**
@@ -195,17 +195,7 @@ Example:
     folds: { type: 'string' },
     'only-folds': { type: 'string' },
     rows: { type: 'string' },
-    epochs: { type: 'string' },
-    lr: { type: 'string' },
-    'batch-pairs': { type: 'string' },
-    patience: { type: 'string' },
-    monitor: { type: 'string' },
-    w: { type: 'string' },
-    margin: { type: 'string' },
-    mu: { type: 'string' },
-    seed: { type: 'string' },
-    backend: { type: 'string' },
-    jobs: { type: 'string', short: 'j' },
+    ...HYPER_OPTIONS,
   },
   positionals: { min: 0, max: 0, names: '' },
   run,
