@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { HitrankError, assertInteger } from '../../errors.js';
-import { type LayerArgs, type Shape, onlyShape, onlyTensor } from '../layers/layerArgs.js';
+import { type LayerArgs, type Shape, onlyShape, onlyTensor, timeInputChannels } from '../layers/layerArgs.js';
 import { convPadding, stridedTimeConv } from './stridedTimeConv.js';
 
 /** Options of {@link StridedTimeConv}. */
@@ -77,11 +77,7 @@ export class StridedTimeConv extends tfl.layers.Layer {
 
   /** Creates `kernel` [K, C, filters] and, if used, `bias`. */
   override build(inputShape: Shape | Shape[]): void {
-    const shape = onlyShape(inputShape, this.name);
-    const c = shape[2];
-    if (shape.length !== 3 || c == null) {
-      throw new HitrankError('E_SHAPE', `layer '${this.name}' needs input [batch, frames, channels] with a known channel count, got [${shape.join(', ')}].`);
-    }
+    const c = timeInputChannels(inputShape, this.name);
     this.kernel = this.addWeight('kernel', [this.kernelSize, c, this.filters], 'float32', tfl.initializers.glorotUniform({ seed: this.seed }));
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], 'float32', tfl.initializers.zeros());
     this.built = true;

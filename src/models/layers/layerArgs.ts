@@ -27,3 +27,21 @@ export function onlyShape(shape: Shape | Shape[], layer: string): Shape {
   }
   return shape as Shape;
 }
+
+/**
+ * The channel count of a `[batch, frames, channels]` input of a layer's
+ * `build`.
+ *
+ * @param inputShape - the shape(s) `build` got.
+ * @param layer - the layer's name, for the message.
+ * @returns the number of channels.
+ * @throws HitrankError `E_SHAPE` for another rank or an unknown channel count.
+ */
+export function timeInputChannels(inputShape: Shape | Shape[], layer: string): number {
+  const shape = onlyShape(inputShape, layer);
+  const c = shape[2];
+  if (shape.length !== 3 || c == null) {
+    throw new HitrankError('E_SHAPE', `layer '${layer}' needs input [batch, frames, channels] with a known channel count, got [${shape.join(', ')}].`);
+  }
+  return c;
+}

@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { HitrankError, assertInRange, assertInteger } from '../../errors.js';
-import { type LayerArgs, type Shape, onlyShape, onlyTensor } from '../layers/layerArgs.js';
+import { assertInRange, assertInteger } from '../../errors.js';
+import { type LayerArgs, type Shape, onlyShape, onlyTensor, timeInputChannels } from '../layers/layerArgs.js';
 import { gaussianScan } from './gaussianScan.js';
 
 /** Options of {@link GaussianScan}. */
@@ -43,11 +43,7 @@ export class GaussianScan extends tfl.layers.Layer {
 
   /** Creates `log_sigma` [C]. */
   override build(inputShape: Shape | Shape[]): void {
-    const shape = onlyShape(inputShape, this.name);
-    const c = shape[2];
-    if (shape.length !== 3 || c == null) {
-      throw new HitrankError('E_SHAPE', `layer '${this.name}' needs input [batch, frames, channels] with a known channel count, got [${shape.join(', ')}].`);
-    }
+    const c = timeInputChannels(inputShape, this.name);
     this.logSigma = this.addWeight('log_sigma', [c], 'float32', tfl.initializers.constant({ value: Math.log(this.initialSigma) }));
     this.built = true;
   }

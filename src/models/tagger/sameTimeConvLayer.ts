@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { HitrankError, assertInteger } from '../../errors.js';
-import { type LayerArgs, type Shape, onlyShape, onlyTensor } from '../layers/layerArgs.js';
+import { type LayerArgs, type Shape, onlyShape, onlyTensor, timeInputChannels } from '../layers/layerArgs.js';
 import { timeConv1d } from '../ops/timeConv1d.js';
 
 /** Options of {@link SameTimeConv}. */
@@ -83,11 +83,7 @@ export class SameTimeConv extends tfl.layers.Layer {
 
   /** Creates `kernel` [K, Cin, filters] and `bias` [filters]. */
   override build(inputShape: Shape | Shape[]): void {
-    const shape = onlyShape(inputShape, this.name);
-    const c = shape[2];
-    if (shape.length !== 3 || c == null) {
-      throw new HitrankError('E_SHAPE', `layer '${this.name}' needs input [batch, frames, channels] with a known channel count, got [${shape.join(', ')}].`);
-    }
+    const c = timeInputChannels(inputShape, this.name);
     this.kernel = this.addWeight('kernel', [this.kernelSize, c, this.filters], 'float32', tfl.initializers.glorotUniform({ seed: this.seed }));
     this.bias = this.addWeight('bias', [this.filters], 'float32', tfl.initializers.zeros());
     this.built = true;
