@@ -1,16 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HitrankError } from '../../src/errors.js';
 import { crossValidationFolds, subsetDataset, validateDataset, type HitDataset } from '../../src/data/index.js';
+import { thrownCode as code } from '../helpers/errors.js';
 
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof HitrankError ? e.code : `not a HitrankError: ${String(e)}`;
-  }
-  return undefined;
-}
 
 describe('crossValidationFolds', () => {
   it('partitions the songs in every split; each song is test once and validation once (property)', () => {

@@ -1,17 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HitrankError } from '../../src/errors.js';
 import { hitScoresFromPlayLogs, type PlayLogRow } from '../../src/data/index.js';
 import { daysFromCivil, isoDate, utcDay } from '../../src/data/dates.js';
+import { thrownCode as code } from '../helpers/errors.js';
 
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof HitrankError ? e.code : `not a HitrankError: ${String(e)}`;
-  }
-  return undefined;
-}
 
 describe('dates', () => {
   it('utcDay equals Date.UTC day numbers for every valid date (property)', () => {

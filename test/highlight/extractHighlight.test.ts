@@ -15,7 +15,7 @@ import {
 import { buildHighlighter, type Highlighter, type HighlighterOptions } from '../../src/models/highlighter/index.js';
 import { chunkMel, highlighterFeatures, highlighterMel } from '../../src/dsp/highlighterFeatures.js';
 import { midSegment, resample } from '../../src/dsp/index.js';
-import { HitrankError } from '../../src/errors.js';
+import { thrownCode as code } from '../helpers/errors.js';
 
 const SR = 8000;
 const FEATURES = { sampleRate: SR, nFft: 512, hopLength: 256 };
@@ -34,14 +34,6 @@ function song(seconds: number, seed: string, rate = SR, extra = 0): Float32Array
   return y;
 }
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof HitrankError ? e.code : `other: ${String(e)}`;
-  }
-  return 'none';
-}
 
 let hl: Highlighter;
 beforeAll(async () => {

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tf, useBackend } from '../helpers/tf.js';
 import { maxPool1d, timeConv1d, timeConv1dChannelsFirst } from '../../src/models/index.js';
-import { HitrankError } from '../../src/errors.js';
 import { randInt, randn, relErr } from './tfUtil.js';
+import { thrownCode as code } from '../helpers/errors.js';
 
 // [B, T, Cin, Cout, K]: odd lengths, batch 1, K = 1 and 4, T = K, Cout = 1,
 // and both branches of the weight-gradient product (Cin ≤ K·Cout and Cin > K·Cout).
@@ -248,14 +248,6 @@ describe('op input checks', () => {
   beforeAll(async () => {
     await useBackend('cpu');
   });
-  const code = (f: () => unknown): string | undefined => {
-    try {
-      f();
-    } catch (e) {
-      return e instanceof HitrankError ? e.code : `not a HitrankError: ${String(e)}`;
-    }
-    return undefined;
-  };
   it('rejects mismatched shapes, too-short inputs and other pool sizes', () => {
     tf.tidy(() => {
       const x = tf.zeros([2, 8, 3]) as tf.Tensor3D;

@@ -8,17 +8,9 @@ import {
   buildTagDnn,
   simpleCnnMinFrames,
 } from '../../src/models/index.js';
-import { HitrankError } from '../../src/errors.js';
 import { randn } from './tfUtil.js';
+import { thrownCode as errCode } from '../helpers/errors.js';
 
-function errCode(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return e instanceof HitrankError ? e.code : `not a HitrankError: ${String(e)}`;
-  }
-  return 'no error';
-}
 
 function weightsOf(m: tfl.LayersModel): Float32Array[] {
   return m.getWeights().map((w) => w.dataSync().slice() as Float32Array);

@@ -1,17 +1,9 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { HitrankError } from '../../src/errors.js';
 import { evaluateRanking } from '../../src/metrics/index.js';
 import { fuseRankings, tuneFusionWeight } from '../../src/sampling/index.js';
+import { thrownCode as code } from '../helpers/errors.js';
 
-function code(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof HitrankError ? e.code : 'not a HitrankError';
-  }
-  return undefined;
-}
 
 describe('fuseRankings', () => {
   it('is (1 − w)·a + w·b; w = 0.5 is the plain average of the two estimates', () => {
