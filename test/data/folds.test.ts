@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { crossValidationFolds, subsetDataset, validateDataset, type HitDataset } from '../../src/data/index.js';
 import { thrownCode as code } from '../helpers/errors.js';
 
-
 describe('crossValidationFolds', () => {
   it('partitions the songs in every split; each song is test once and validation once (property)', () => {
     fc.assert(

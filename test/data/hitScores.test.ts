@@ -4,7 +4,6 @@ import { hitScoresFromPlayLogs, type PlayLogRow } from '../../src/data/index.js'
 import { daysFromCivil, isoDate, utcDay } from '../../src/data/dates.js';
 import { thrownCode as code } from '../helpers/errors.js';
 
-
 describe('dates', () => {
   it('utcDay equals Date.UTC day numbers for every valid date (property)', () => {
     fc.assert(

@@ -34,7 +34,6 @@ function song(seconds: number, seed: string, rate = SR, extra = 0): Float32Array
   return y;
 }
 
-
 let hl: Highlighter;
 beforeAll(async () => {
   await useBackend('cpu');

@@ -18,7 +18,6 @@ import { thrownCode as code } from '../helpers/errors.js';
 const TINY: HighlighterOptions = { nMels: 8, filters: [4, 6, 8], attentionUnits: [8, 8, 8], classifierUnits: 8, numClasses: 3, seed: 5 };
 const TINY_RNN: HighlighterOptions = { ...TINY, variant: 'recurrent', filters: [4, 6, 6, 8], kernelSizes: [3, 4, 4, 4], strides: [2, 2, 1, 1], attentionUnits: [8], lstmUnits: 5 };
 
-
 /** Forward values and input/kernel gradients of a conv, given a loss weighting r. */
 function convGrads(f: (x: tf.Tensor3D, k: tf.Tensor3D) => tf.Tensor3D, x: tf.Tensor3D, k: tf.Tensor3D, r: tf.Tensor) {
   return tf.tidy(() => {

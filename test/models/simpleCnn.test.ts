@@ -11,7 +11,6 @@ import {
 import { randn } from './tfUtil.js';
 import { thrownCode as errCode } from '../helpers/errors.js';
 
-
 function weightsOf(m: tfl.LayersModel): Float32Array[] {
   return m.getWeights().map((w) => w.dataSync().slice() as Float32Array);
 }

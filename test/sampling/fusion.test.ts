@@ -4,7 +4,6 @@ import { evaluateRanking } from '../../src/metrics/index.js';
 import { fuseRankings, tuneFusionWeight } from '../../src/sampling/index.js';
 import { thrownCode as code } from '../helpers/errors.js';
 
-
 describe('fuseRankings', () => {
   it('is (1 − w)·a + w·b; w = 0.5 is the plain average of the two estimates', () => {
     expect(Array.from(fuseRankings([1, 2, 3], [3, 2, 1]))).toEqual([2, 2, 2]);
