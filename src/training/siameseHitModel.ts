@@ -11,12 +11,11 @@ import {
   type TargetTransformKind,
   type TieConvention,
 } from '../losses/index.js';
-import { withDropoutDraw } from '../models/index.js';
 import { evaluateRanking, type RankingEvaluation } from '../metrics/index.js';
 import { createSampler, naivePairs, type PairSampler, type SamplerKind } from '../sampling/index.js';
 import { VERSION } from '../version.js';
 import { checkModelCard, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelCard } from './modelCard.js';
-import { shardDropoutDraw } from './dataParallel.js';
+import { shardDropoutDraw, shardGradients, type ShardGradients } from './dataParallel.js';
 import { Scorer } from './scorer.js';
 import type { StepExecutor, TrainingBatch, TrainingContext } from './stepExecutor.js';
 import { fitRowStandardizer, fitVectorStandardizer, identityStandardizer, type Standardizer } from './standardizer.js';
@@ -466,34 +465,23 @@ export class SiameseHitModel {
             ahead = p1 < P ? pairBatch(flat, p1, Math.min(batchPairs, P - p1), yT, epoch, steps + 1) : null;
             ({ loss: lv, rate: rv, rank: kv } = await executor.step(batch, ahead));
           } else {
+            // The whole batch as one shard: the step a data-parallel worker takes, operation for operation.
             const { songs: idx, yi, yj } = batch;
             const { x, g } = this.inputs(train, idx);
-            let rate: tf.Scalar | null = null;
-            let rank: tf.Scalar | null = null;
-            const cost = optimizer.minimize(
-              () => {
-                const draw = shardDropoutDraw(batch.epoch, batch.step, B, 0, B);
-                const f = withDropoutDraw(draw, () => scorer.score(x, g, true));
-                const parts = multiObjectiveLossParts(tf.slice(f, 0, B), tf.slice(f, B, B), yi, yj, {
-                  margin: o.margin,
-                  w: o.w,
-                  ties: o.ties,
-                  rank: o.rank,
-                });
-                rate = tf.keep(parts.rate);
-                rank = tf.keep(parts.rank);
-                return parts.loss;
-              },
-              true,
-              vars,
-            );
-            x?.dispose();
-            g?.dispose();
-            [lv, rv, kv] = [cost!, rate!, rank!].map((t: tf.Scalar) => {
-              const v = t.dataSync()[0];
-              t.dispose();
-              return v;
-            });
+            const loss = { margin: o.margin, w: o.w, ties: o.ties, rank: o.rank };
+            let step: ShardGradients;
+            try {
+              step = shardGradients(scorer, vars, x, g, yi, yj, loss, 1 - o.w, o.w, shardDropoutDraw(batch.epoch, batch.step, B, 0, B));
+            } finally {
+              x?.dispose();
+              g?.dispose();
+            }
+            try {
+              optimizer.applyGradients(vars.map((v, i) => ({ name: v.name, tensor: step.grads[i] })));
+            } finally {
+              tf.dispose(step.grads);
+            }
+            ({ loss: lv, rate: rv, rank: kv } = step);
           }
           if (!Number.isFinite(lv)) {
             throw new HitrankError(
