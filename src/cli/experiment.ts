@@ -23,6 +23,7 @@ import { HitrankError } from '../errors.js';
 import { evaluateRanking, type RankingEvaluation } from '../metrics/index.js';
 import type { EpochPoint, FoldOutcome, MetricStats, MetricTriple, RowComparison, RowResult } from '../node/reportTypes.js';
 import { fuseRankings, tuneFusionWeight } from '../sampling/index.js';
+import type { EpochLog } from '../training/index.js';
 import { fusionParts, table1Row } from './table1.js';
 
 /** Training settings shared by every row of an experiment. */
@@ -91,15 +92,7 @@ export interface TaskResult extends TaskSpec {
  * @param log - the `EpochLog` fields used.
  * @returns the point (NaN → null).
  */
-export function epochPoint(log: {
-  epoch: number;
-  loss: number;
-  rateLoss: number;
-  rankLoss: number;
-  valLoss?: number;
-  val?: RankingEvaluation;
-  learningRate: number;
-}): EpochPoint {
+export function epochPoint(log: Omit<EpochLog, 'steps'>): EpochPoint {
   const f = (x: number | undefined): number | null => (x === undefined || !Number.isFinite(x) ? null : x);
   return {
     epoch: log.epoch,
