@@ -12,13 +12,14 @@
  *   faster than im2col + one matMul on wasm (10 vs 15–31 ms for the first
  *   layer at batch 32) and on cpu; its gradient is never taken — then the
  *   leaky ReLU as `pre · step(pre, α)`;
- * - backward (see {@link convBackward}): `g = dy · step(pre, α)`, the K time
- *   shifts of g side by side (`dZ`, zero-pads and a concat), `dW = xᵀ·dZ` and
- *   `db = Σ g` from one plain matMul, `dx` as the "full" correlation of g with
+ * - backward (see {@link convBackward}): `g = dy · step(pre, α)`; the K time
+ *   shifts of gᵀ stacked (`dZᵀ`, zero-pads and a concat along the outermost
+ *   axis), `dW = (dZᵀ·x)ᵀ` as one plain matMul with the input rows on the
+ *   right, `db` as row sums of gᵀ, `dx` as the "full" correlation of g with
  *   the flipped kernel. No matMul has a transposed operand
  *   (`tf.matMul(a, b, true)` runs tfjs-backend-wasm's scalar fallback, ~10×
- *   slower); only the small kernel and the narrower tall operand are
- *   transposed.
+ *   slower) and the layer input is never transposed in the backward pass:
+ *   the channels-first op keeps the channels-last copy its forward made.
  *
  * @module
  */
@@ -107,98 +108,65 @@ function activationGrad(dy: tf.Tensor3D, slope: tf.Tensor3D | undefined): tf.Ten
 }
 
 /**
- * `dZ[n·T + s, k·C + c] = g[n, s − k, c]` (zero where `s − k` is outside
- * `[0, T')`): the K time shifts of the output gradient side by side — the
- * im2col of the zero-padded output gradient.
+ * `dZᵀ[k·C + c, n·T + s] = g[n, s − k, c]` (zero where `s − k` is outside
+ * `[0, T')`), as [K·C, B·T]: the K time shifts of the output gradient stacked
+ * — the transposed im2col of the zero-padded output gradient — together with
+ * gᵀ ([C, B·T']), from which the bias gradient is a contiguous row sum.
+ * Built from one (K times smaller) transpose of g, pads along the innermost
+ * axis and a concat along the outermost one: all contiguous copies.
  */
-export function shiftedStack(g: tf.Tensor3D, k: number): tf.Tensor2D {
+function shiftedStackT(g: tf.Tensor3D, k: number): { dZT: tf.Tensor2D; gT: tf.Tensor2D } {
   const [b, tp, c] = g.shape;
   const t = tp + k - 1;
-  if (k === 1) return tf.reshape(g, [b * t, c]);
+  if (k === 1) {
+    const gT = transpose2d(tf.reshape(g, [b * t, c]) as tf.Tensor2D);
+    return { dZT: gT, gT };
+  }
+  const g3 = tf.transpose(g, [2, 0, 1]); // [C, B, T']
   const parts: tf.Tensor3D[] = [];
-  for (let i = 0; i < k; i++) parts.push(tf.pad(g, [[0, 0], [i, k - 1 - i], [0, 0]]));
-  return tf.reshape(tf.concat(parts, 2), [b * t, k * c]);
-}
-
-/** `shiftedStack(g, k)ᵀ` ([K·C, B·T]), built from the (K times smaller) transpose of g. */
-export function shiftedStackT(g: tf.Tensor3D, k: number): tf.Tensor2D {
-  const [b, tp, c] = g.shape;
-  const t = tp + k - 1;
-  if (k === 1) return transpose2d(tf.reshape(g, [b * t, c]) as tf.Tensor2D);
-  const gT = tf.transpose(g, [2, 0, 1]); // [C, B, T']
-  const parts: tf.Tensor3D[] = [];
-  for (let i = 0; i < k; i++) parts.push(tf.pad(gT, [[0, 0], [0, 0], [i, k - 1 - i]]));
-  return tf.reshape(tf.concat(parts, 0), [k * c, b * t]);
-}
-
-/** Ways to get the layer input as rows for {@link convBackward}, with their cost per value. */
-export interface InputRows {
-  /** x as [B·T, Cin] rows. */
-  rows: () => tf.Tensor2D;
-  /** xᵀ as [Cin, B·T]. */
-  columns: () => tf.Tensor2D;
-  /** Relative cost per value of `rows()` (0 when it is a reshape). */
-  rowsCost: number;
-  /** Relative cost per value of `columns()`. */
-  columnsCost: number;
+  for (let i = 0; i < k; i++) parts.push(tf.pad(g3, [[0, 0], [0, 0], [i, k - 1 - i]]));
+  return { dZT: tf.reshape(tf.concat(parts, 0), [k * c, b * t]) as tf.Tensor2D, gT: tf.reshape(g3, [c, b * tp]) as tf.Tensor2D };
 }
 
 /**
  * Gradients of a VALID time convolution from `g`, the gradient at its
- * pre-activation output [B, T', Cout]: `dW = xᵀ·dZ` as [Cin, K·Cout] and
- * `db = Σ g` from one plain matMul (a ones column or row appended to x), and
- * `dx` [B, T, Cin] when asked.
+ * pre-activation output [B, T', Cout], and `xRows`, the layer input as
+ * [B·T, Cin] rows: `dW = (dZᵀ·x)ᵀ` as [Cin, K·Cout] (columns ordered
+ * (k, o)), `db` as row sums of gᵀ, and `dx` [B, T, Cin] when asked — for
+ * K > 1 as the "full" correlation of the zero-padded g with the flipped
+ * kernel, for K = 1 as `g·Wᵀ`.
  *
- * The weight-gradient product has two tall operands; XNNPACK repacks the
- * right-hand one on every call (≈ 5 units per value on tfjs-backend-wasm,
- * against ≈ 2 for a transpose, 1 for pads/concat, 2 for a ones column and
- * 0.5 for a ones row), so the narrower of x and dZ goes right:
- * - x right: dZᵀ is built from gᵀ and dx is a convolution of the padded g
- *   with the flipped kernel ("full" correlation);
- * - dZ right: dx = dZ·Wᵀ reuses dZ.
- * Other backends are not sensitive to the choice.
+ * Orientation: the weight-gradient product is `dZᵀ·x` with the input on the
+ * right (the operand XNNPACK repacks). On tfjs-backend-wasm at the simple
+ * CNN's batch-32 shapes this beats `xᵀ·dZ` by 1.8–4× for K = 4 and for
+ * Cout = 1 and ties for the 1×1 layers (bench/train-step.ts), because dZ as
+ * rows would need a concat along the innermost axis (a strided copy) and xᵀ
+ * a full transpose of the largest operand, while dZᵀ needs only the small
+ * transpose of g. No matMul has a transposed operand (`tf.matMul(a, b,
+ * true)` runs tfjs-backend-wasm's scalar fallback, ~10× slower). Other
+ * backends are not sensitive to the choice.
  */
-export function convBackward(
+function convBackward(
   g: tf.Tensor3D,
   k: number,
   kernel: () => tf.Tensor3D,
-  x: InputRows,
-  cin: number,
+  xRows: tf.Tensor2D,
   inputGradient: boolean,
 ): { dW: tf.Tensor2D; db: tf.Tensor1D; dx: tf.Tensor3D | null } {
   const [b, tp, cout] = g.shape;
-  const t = tp + k - 1;
-  const n = b * t;
-  const p = cin;
-  const q = k * cout;
-  const stackCost = k > 1 ? q : 0;
-  const packX = x.rowsCost * p + (q === 1 ? 0 : 2 * cout + stackCost) + 2 * p + 5 * (p + 1);
-  const packZ = stackCost + x.columnsCost * p + 0.5 * p + 5 * q;
-  if (packX < packZ) {
-    const xo = tf.concat([x.rows(), tf.ones([n, 1])], 1);
-    const gm = tf.matMul(shiftedStackT(g, k), xo); // [Q, P + 1]
-    const dW = transpose2d(tf.slice(gm, [0, 0], [q, p]) as tf.Tensor2D);
-    const db = tf.reshape(tf.slice(gm, [0, p], [cout, 1]), [cout]) as tf.Tensor1D;
-    if (!inputGradient) return { dW, db, dx: null };
-    const w = kernel();
-    let dx: tf.Tensor3D;
-    if (k === 1) {
-      const wT = transpose2d(tf.reshape(w, [cin, cout]) as tf.Tensor2D); // [Cout, Cin]
-      dx = tf.reshape(tf.matMul(tf.reshape(g, [n, cout]) as tf.Tensor2D, wT), [b, t, cin]);
-    } else {
-      const flipped = tf.transpose(tf.reverse(w, 0), [0, 2, 1]) as tf.Tensor3D; // [K, Cout, Cin]
-      dx = conv(tf.pad(g, [[0, 0], [k - 1, k - 1], [0, 0]]), flipped, null);
-    }
-    return { dW, db, dx };
-  }
-  const dZ = shiftedStack(g, k); // [B·T, K·Cout]
-  const xoT = tf.concat([x.columns(), tf.ones([1, n])], 0); // [P + 1, N]
-  const gm = tf.matMul(xoT, dZ); // [P + 1, Q]
-  const dW = tf.slice(gm, [0, 0], [p, q]) as tf.Tensor2D;
-  const db = tf.reshape(tf.slice(gm, [p, 0], [1, cout]), [cout]) as tf.Tensor1D;
+  const [n, cin] = xRows.shape;
+  const t = n / b;
+  const { dZT, gT } = shiftedStackT(g, k);
+  const dW = transpose2d(tf.matMul(dZT, xRows)); // [Cin, K·Cout]
+  const db = tf.sum(gT, 1) as tf.Tensor1D;
   if (!inputGradient) return { dW, db, dx: null };
-  const wAllT = tf.reshape(tf.transpose(kernel(), [0, 2, 1]), [q, cin]) as tf.Tensor2D; // rows (k, o)
-  return { dW, db, dx: tf.reshape(tf.matMul(dZ, wAllT), [b, t, cin]) };
+  const w = kernel();
+  if (k === 1) {
+    const wT = transpose2d(tf.reshape(w, [cin, cout]) as tf.Tensor2D); // [Cout, Cin]
+    return { dW, db, dx: tf.reshape(tf.matMul(tf.reshape(g, [b * tp, cout]) as tf.Tensor2D, wT), [b, t, cin]) };
+  }
+  const flipped = tf.transpose(tf.reverse(w, 0), [0, 2, 1]) as tf.Tensor3D; // [K, Cout, Cin]
+  return { dW, db, dx: conv(tf.pad(g, [[0, 0], [k - 1, k - 1], [0, 0]]), flipped, null) };
 }
 
 /**
@@ -240,9 +208,8 @@ export function timeConv1d(
 
   const grads = (dy: tf.Tensor3D, saved: tf.Tensor[]): tf.Tensor[] => {
     const [xs, ks, slope] = saved as tf.Tensor3D[];
-    const rows = () => tf.reshape(xs, [b * t, cin]) as tf.Tensor2D;
-    const x: InputRows = { rows, columns: () => transpose2d(rows()), rowsCost: 0, columnsCost: cin === 1 ? 0 : 2 };
-    const { dW, db, dx } = convBackward(activationGrad(dy, slope), k, () => ks, x, cin, inputGradient);
+    const xRows = tf.reshape(xs, [b * t, cin]) as tf.Tensor2D;
+    const { dW, db, dx } = convBackward(activationGrad(dy, slope), k, () => ks, xRows, inputGradient);
     const dKernel = tf.transpose(tf.reshape(dW, [cin, k, cout]), [1, 0, 2]);
     return dx === null ? [dKernel, db] : [dx, dKernel, db];
   };
@@ -288,24 +255,19 @@ export function timeConv1dChannelsFirst(
   const { alpha, inputGradient } = readOptions(options);
 
   const grads = (dy: tf.Tensor3D, saved: tf.Tensor[]): tf.Tensor[] => {
-    const [xs, ks, slope] = saved as tf.Tensor3D[];
-    // xᵀ as [Cin, B·T] is a transpose that keeps each example's time rows
-    // contiguous (cheap); x as [B·T, Cin] is a full transpose.
-    const x: InputRows = {
-      rows: () => tf.reshape(tf.transpose(xs, [0, 2, 1]), [b * t, cin]) as tf.Tensor2D,
-      columns: () => tf.reshape(tf.transpose(xs, [1, 0, 2]), [cin, b * t]) as tf.Tensor2D,
-      rowsCost: 2,
-      columnsCost: 1,
-    };
+    // The forward pass's channels-last copy of x: [B, T, Cin], i.e. the rows.
+    const [xt, ks, slope] = saved as tf.Tensor3D[];
+    const xRows = tf.reshape(xt, [b * t, cin]) as tf.Tensor2D;
     const kernelKCC = () => tf.transpose(ks, [1, 0, 2]) as tf.Tensor3D;
-    const { dW, db, dx } = convBackward(activationGrad(dy, slope), k, kernelKCC, x, cin, inputGradient);
+    const { dW, db, dx } = convBackward(activationGrad(dy, slope), k, kernelKCC, xRows, inputGradient);
     const dKernel = tf.reshape(dW, [cin, k, cout]);
     return dx === null ? [dKernel, db] : [tf.transpose(dx, [0, 2, 1]), dKernel, db];
   };
 
   return withCustomGradient(inputGradient ? [x, kernel, bias] : [kernel, bias], (save) => {
-    const { y, slope } = convForward(tf.transpose(x, [0, 2, 1]), tf.transpose(kernel, [1, 0, 2]), bias, alpha);
-    save(slope === null ? [x, kernel] : [x, kernel, slope]);
+    const xt = tf.transpose(x, [0, 2, 1]); // [B, T, Cin]
+    const { y, slope } = convForward(xt, tf.transpose(kernel, [1, 0, 2]), bias, alpha);
+    save(slope === null ? [xt, kernel] : [xt, kernel, slope]);
     return { value: y, gradFunc: (dy, saved) => grads(dy, saved) };
   });
 }
