@@ -7,7 +7,7 @@
  * @module hitrank/audio
  */
 export type { DecodedAudio, AudioFormat } from './types.js';
-export { decodeWav } from './decodeWav.js';
+export { decodeWav, wavInfo, type DecodeWavOptions, type WavInfo } from './decodeWav.js';
 export { encodeWav, type EncodeWavOptions } from './encodeWav.js';
 export { sniffAudioFormat, type SniffResult, type KnownAudioFormat, type UnknownAudioFormat } from './sniffAudioFormat.js';
 export { decodeAudio, type DecodeAudioOptions } from './decodeAudio.js';

@@ -36,7 +36,7 @@ export {
   type LogMelOptions,
   type MelScaling,
 } from './logMel.js';
-export { resample, resampledLength, type ResampleOptions, type ResampleRange } from './resample.js';
+export { resample, resampleInputRange, resampledLength, type ResampleOptions, type ResampleRange, type ResampleWindow } from './resample.js';
 export { toMono } from './toMono.js';
 export { midSegment, midFrames, type MidSegmentOptions, type Segment, type MidFramesResult } from './midSegment.js';
 export {

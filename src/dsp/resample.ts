@@ -26,6 +26,24 @@ export interface ResampleOptions {
    * the whole output.
    */
   outputRange?: ResampleRange;
+  /**
+   * The signal passed is only samples `start … start + signal.length − 1` of a
+   * longer signal of `total` samples — e.g. the part of a file a decoder read
+   * (`decodeWav(bytes, { start, frames })`). The output is that of the whole
+   * signal: its length, alignment and zero padding at both ends follow from
+   * `total`. Every output sample asked for (`outputRange`) must read only
+   * samples inside the window; {@link resampleInputRange} gives the window an
+   * output range needs. Default: the signal is whole.
+   */
+  inputWindow?: ResampleWindow;
+}
+
+/** Where the samples given to {@link resample} sit in the whole signal (see `ResampleOptions.inputWindow`). */
+export interface ResampleWindow {
+  /** Index of the first given sample in the whole signal (integer ≥ 0). */
+  start: number;
+  /** Length of the whole signal in samples (integer ≥ start + the samples given). */
+  total: number;
 }
 
 /** A window of {@link resample}'s output. */
@@ -155,44 +173,37 @@ function designFilter(up: number, down: number, d: FilterDesign): Float64Array {
  */
 export function resample(signal: ArrayLike<number>, opts: ResampleOptions): Float32Array {
   const y = checkSignal(signal);
-  const from = opts.from;
-  const to = opts.to ?? 22050;
-  for (const [name, v] of [['from', from], ['to', to]] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > 1e7) {
-      throw new HitrankError('E_SAMPLE_RATE', `resample: '${name}' must be an integer rate in Hz, got ${v}.`);
-    }
-  }
-  const quality = opts.quality ?? 'hq';
-  const design = DESIGNS[quality];
-  if (!design) throw new HitrankError('E_PARAM', `quality must be 'hq' or 'scipy', got '${String(quality)}'.`);
-  const g = gcd(from, to);
-  const up = to / g;
-  const down = from / g;
-  const nIn = y.length;
-  const nOutAll = resampledLength(nIn, from, to);
-  const range = opts.outputRange ?? { start: 0, length: nOutAll };
+  const { from, to, up, down } = checkRates(opts);
+  const win = opts.inputWindow ?? { start: 0, total: y.length };
   if (
-    !Number.isInteger(range.start) || !Number.isInteger(range.length) || range.start < 0 || range.length < 0 ||
-    range.start + range.length > nOutAll
+    win === null || typeof win !== 'object' || !Number.isInteger(win.start) || !Number.isInteger(win.total) ||
+    win.start < 0 || win.start + y.length > win.total
   ) {
     throw new HitrankError(
       'E_PARAM',
-      `resample: outputRange {start: ${range.start}, length: ${range.length}} must be integers inside the ${nOutAll} output samples.`,
+      `resample: inputWindow {start: ${win?.start}, total: ${win?.total}} must be integers with 0 ≤ start and start + ${y.length} given samples ≤ total.`,
     );
   }
-  if (up === 1 && down === 1) return y.slice(range.start, range.start + range.length);
-  if (up * down > 1e8) {
-    throw new HitrankError('E_UNSUPPORTED', `resample ${from} → ${to} Hz needs an up/down factor of ${up}/${down}; too large.`);
+  const off = win.start;
+  const nIn = win.total;
+  const nOutAll = resampledLength(nIn, from, to);
+  const range = checkRange(opts.outputRange, nOutAll);
+  const outside = (lo: number, hi: number) =>
+    new HitrankError(
+      'E_PARAM',
+      `resample: the output samples asked for read input samples ${lo} … ${hi}, outside the ${y.length} given (${off} … ${off + y.length - 1}); see resampleInputRange.`,
+    );
+  if (up === 1 && down === 1) {
+    if (range.length > 0 && (range.start < off || range.start + range.length > off + y.length)) throw outside(range.start, range.start + range.length - 1);
+    return y.slice(range.start - off, range.start - off + range.length);
   }
-  const h0 = designFilter(up, down, design);
-  const half = design.factor * Math.max(up, down);
-  // Zero-pad the filter so output samples land on the centre (scipy's alignment).
-  const nPrePad = down - (half % down);
-  const nPreRemove = Math.floor((half + nPrePad) / down);
-  // Polyphase form: output i reads x[j0], x[j0 − 1], … with the taps of phase φ,
-  // where p' = (i + nPreRemove)·down − nPrePad = j0·up + φ (scipy's alignment).
-  const phases = polyphase(h0, up);
+  const plan = polyphasePlan(up, down, opts.quality);
   const out = new Float32Array(range.length);
+  if (range.length > 0) {
+    const need = inputSpan(plan, range, nIn);
+    if (need.length > 0 && (need.start < off || need.start + need.length > off + y.length)) throw outside(need.start, need.start + need.length - 1);
+  }
+  const { phases, nPrePad, nPreRemove } = plan;
   for (let o = 0; o < range.length; o++) {
     const i = range.start + o;
     const p = (i + nPreRemove) * down - nPrePad;
@@ -211,14 +222,120 @@ export function resample(signal: ArrayLike<number>, opts: ResampleOptions): Floa
     let s2 = 0;
     let s3 = 0;
     let k = kLo;
-    for (let j = base + k; k + 3 <= kHi; k += 4, j += 4) {
+    for (let j = base - off + k; k + 3 <= kHi; k += 4, j += 4) {
       s0 += taps[k] * y[j];
       s1 += taps[k + 1] * y[j + 1];
       s2 += taps[k + 2] * y[j + 2];
       s3 += taps[k + 3] * y[j + 3];
     }
-    for (; k <= kHi; k++) s0 += taps[k] * y[base + k];
+    for (; k <= kHi; k++) s0 += taps[k] * y[base - off + k];
     out[o] = s0 + s1 + (s2 + s3);
   }
   return out;
+}
+
+/**
+ * The input samples that output samples `outputRange` of {@link resample}
+ * read, for a signal of `n` samples: decode just these (plus nothing else)
+ * and pass them with `inputWindow: { start, total: n }` to get exactly the
+ * same output as from the whole signal. With `hq` quality at 44.1 → 22.05
+ * kHz this is the output span plus 128 input samples each side (clamped to
+ * the signal).
+ *
+ * @param n - length of the whole input signal in samples.
+ * @param opts - the same `from`, `to`, `quality` and `outputRange` as the
+ *   {@link resample} call (default range: the whole output).
+ * @returns the input range (`length` 0 when the outputs read no sample).
+ * @throws HitrankError `E_SAMPLE_RATE` for bad rates, `E_PARAM` for a bad range or quality.
+ * @example
+ * ```ts
+ * const need = resampleInputRange(info.frames, { from: 44100, to: 22050, outputRange: mid });
+ * const part = decodeWav(bytes, { start: need.start, frames: need.length });
+ * const y = resample(toMono(part.channelData), { from: 44100, outputRange: mid, inputWindow: { start: need.start, total: info.frames } });
+ * ```
+ */
+export function resampleInputRange(n: number, opts: Omit<ResampleOptions, 'inputWindow'>): ResampleRange {
+  if (!Number.isInteger(n) || n < 0) throw new HitrankError('E_PARAM', `resampleInputRange: n must be a sample count (integer ≥ 0), got ${n}.`);
+  const { from, to, up, down } = checkRates(opts);
+  const range = checkRange(opts.outputRange, resampledLength(n, from, to));
+  if (range.length === 0) return { start: range.start, length: 0 };
+  if (up === 1 && down === 1) return { start: range.start, length: range.length };
+  return inputSpan(polyphasePlan(up, down, opts.quality), range, n);
+}
+
+function checkRates(opts: Pick<ResampleOptions, 'from' | 'to'>): { from: number; to: number; up: number; down: number } {
+  const from = opts.from;
+  const to = opts.to ?? 22050;
+  for (const [name, v] of [['from', from], ['to', to]] as const) {
+    if (!Number.isInteger(v) || v < 1 || v > 1e7) {
+      throw new HitrankError('E_SAMPLE_RATE', `resample: '${name}' must be an integer rate in Hz, got ${v}.`);
+    }
+  }
+  const g = gcd(from, to);
+  const up = to / g;
+  const down = from / g;
+  if (up * down > 1e8) {
+    throw new HitrankError('E_UNSUPPORTED', `resample ${from} → ${to} Hz needs an up/down factor of ${up}/${down}; too large.`);
+  }
+  return { from, to, up, down };
+}
+
+function checkRange(r: ResampleRange | undefined, nOutAll: number): ResampleRange {
+  const range = r ?? { start: 0, length: nOutAll };
+  if (
+    !Number.isInteger(range.start) || !Number.isInteger(range.length) || range.start < 0 || range.length < 0 ||
+    range.start + range.length > nOutAll
+  ) {
+    throw new HitrankError(
+      'E_PARAM',
+      `resample: outputRange {start: ${range.start}, length: ${range.length}} must be integers inside the ${nOutAll} output samples.`,
+    );
+  }
+  return range;
+}
+
+interface PolyphasePlan {
+  up: number;
+  down: number;
+  phases: Float64Array[];
+  nPrePad: number;
+  nPreRemove: number;
+}
+
+function polyphasePlan(up: number, down: number, quality: ResampleOptions['quality']): PolyphasePlan {
+  const q = quality ?? 'hq';
+  const design = DESIGNS[q];
+  if (!design) throw new HitrankError('E_PARAM', `quality must be 'hq' or 'scipy', got '${String(q)}'.`);
+  const h0 = designFilter(up, down, design);
+  const half = design.factor * Math.max(up, down);
+  // Zero-pad the filter so output samples land on the centre (scipy's alignment).
+  const nPrePad = down - (half % down);
+  const nPreRemove = Math.floor((half + nPrePad) / down);
+  // Polyphase form: output i reads x[j0], x[j0 − 1], … with the taps of phase φ,
+  // where p' = (i + nPreRemove)·down − nPrePad = j0·up + φ (scipy's alignment).
+  return { up, down, phases: polyphase(h0, up), nPrePad, nPreRemove };
+}
+
+/** Input samples [lo, hi] read by outputs `range` (non-empty) of a signal of nIn samples; length 0 if none. */
+function inputSpan(plan: PolyphasePlan, range: ResampleRange, nIn: number): ResampleRange {
+  const { up, down, phases, nPrePad, nPreRemove } = plan;
+  let lo = Infinity;
+  let hi = -Infinity;
+  // The window of output i moves forwards with i, but phases differ in length
+  // by one tap: look at the first and last `up` outputs of the range.
+  const edge = (i: number) => {
+    const p = (i + nPreRemove) * down - nPrePad;
+    if (p < 0) return;
+    const phi = p % up;
+    const j0 = (p - phi) / up;
+    const a = Math.max(0, j0 - phases[phi].length + 1);
+    const b = Math.min(nIn - 1, j0);
+    if (a > b) return;
+    lo = Math.min(lo, a);
+    hi = Math.max(hi, b);
+  };
+  const last = range.start + range.length - 1;
+  for (let i = range.start; i <= Math.min(last, range.start + up); i++) edge(i);
+  for (let i = Math.max(range.start, last - up); i <= last; i++) edge(i);
+  return lo > hi ? { start: 0, length: 0 } : { start: lo, length: hi - lo + 1 };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { resample, resampledLength, toMono, midSegment, midFrames } from '../../src/dsp/index.js';
+import { resample, resampleInputRange, resampledLength, toMono, midSegment, midFrames } from '../../src/dsp/index.js';
 import { HitrankError } from '../../src/errors.js';
 
 interface Case {
@@ -160,5 +160,45 @@ describe('resample outputRange (a window of the output at a fraction of the cost
     for (const outputRange of [{ start: -1, length: 2 }, { start: n - 1, length: 2 }, { start: 0.5, length: 2 }, { start: 0, length: -1 }]) {
       expect(() => resample(y, { from: 44100, to: 22050, outputRange })).toThrow(/outputRange/);
     }
+  });
+});
+
+describe('resample inputWindow + resampleInputRange (decode only what a window of the output reads)', () => {
+  const y = Float32Array.from({ length: 7777 }, (_, i) => Math.sin(i * 0.29) * 0.4 + Math.sin(i * 0.013) * 0.3 + ((i * 104729) % 17) / 100);
+  for (const [from, to] of [[44100, 22050], [48000, 22050], [8000, 22050], [32000, 22050], [22050, 22050], [22050, 16000]] as const) {
+    it(`${from} → ${to} Hz: the needed input span alone gives the same output bit for bit, and one sample less is refused`, () => {
+      for (const quality of ['hq', 'scipy'] as const) {
+        const whole = resample(y, { from, to, quality });
+        const n = whole.length;
+        for (const [start, length] of [[0, 40], [n - 40, 40], [Math.floor(n / 3), Math.floor(n / 5)], [0, n], [1, 1]]) {
+          const outputRange = { start, length };
+          const need = resampleInputRange(y.length, { from, to, quality, outputRange });
+          expect(need.start).toBeGreaterThanOrEqual(0);
+          expect(need.start + need.length).toBeLessThanOrEqual(y.length);
+          const part = resample(y.subarray(need.start, need.start + need.length), { from, to, quality, outputRange, inputWindow: { start: need.start, total: y.length } });
+          expect(Array.from(part)).toEqual(Array.from(whole.subarray(start, start + length)));
+          // The span is tight: drop its first or last sample (unless it is the signal's edge) and resample refuses.
+          if (need.length > 1) {
+            const cut = { start: need.start + 1, total: y.length };
+            expect(() => resample(y.subarray(need.start + 1, need.start + need.length), { from, to, quality, outputRange, inputWindow: cut })).toThrow(/outside the/);
+            expect(() => resample(y.subarray(need.start, need.start + need.length - 1), { from, to, quality, outputRange, inputWindow: { start: need.start, total: y.length } })).toThrow(/outside the/);
+          }
+        }
+      }
+    });
+  }
+
+  it('hq 44.1 → 22.05 kHz reads the output span plus 128 input samples each side', () => {
+    const need = resampleInputRange(100000, { from: 44100, to: 22050, outputRange: { start: 10000, length: 1000 } });
+    expect(need).toEqual({ start: 2 * 10000 - 128, length: 2 * 1000 - 1 + 2 * 128 });
+  });
+
+  it('rejects a bad window and a bad n', () => {
+    const part = y.subarray(0, 100);
+    for (const inputWindow of [{ start: -1, total: 200 }, { start: 150, total: 200 }, { start: 0.5, total: 200 }]) {
+      expect(() => resample(part, { from: 44100, inputWindow, outputRange: { start: 0, length: 1 } })).toThrow(/inputWindow/);
+    }
+    expect(() => resampleInputRange(-1, { from: 44100 })).toThrow(/E_PARAM/);
+    expect(() => resampleInputRange(10, { from: 44100, outputRange: { start: 0, length: 99 } })).toThrow(/outputRange/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { HitrankError } from '../../src/errors.js';
-import { decodeWav, encodeWav } from '../../src/node/index.js';
+import { decodeWav, encodeWav, wavInfo } from '../../src/node/index.js';
 import { readF32, readRaw } from '../helpers/fixtures.js';
 import { ascii, buildRiff, fmtBody, pcm16Body } from './wavBuilder.js';
 
@@ -138,6 +138,32 @@ describe('encodeWav → decodeWav round trips', () => {
     const out = decodeWav(wav).channelData;
     expect(Array.from(out[0], (x) => x * 32768)).toEqual([1, 2, 3]);
     expect(Array.from(out[1], (x) => x * 32768)).toEqual([-1, -2, -3]);
+  });
+});
+
+describe('decodeWav of part of a file (start, frames) and wavInfo', () => {
+  const n = 997;
+  for (const [bits, float] of [[8, false], [16, false], [24, false], [32, false], [32, true], [64, true]] as const) {
+    it(`${float ? 'float' : 'int'}${bits}, 2 channels: any frame range equals the slice of the whole decode; wavInfo reads the header`, () => {
+      const chans = [randomSignal(n, `part-${bits}-0`), randomSignal(n, `part-${bits}-1`)];
+      const wav = encodeWav(chans, 48000, { bitDepth: bits, float });
+      expect(wavInfo(wav)).toEqual({ sampleRate: 48000, channels: 2, frames: n, bitsPerSample: bits, encoding: float ? 'float' : 'pcm' });
+      const whole = decodeWav(wav);
+      for (const [start, frames] of [[0, 10], [1, 1], [500, 200], [n - 3, 3], [n - 3, 50], [n, 5], [n + 10, 5], [0, 0], [123, -1]]) {
+        const part = decodeWav(wav, { start, frames });
+        const from = Math.min(start, n);
+        const to = frames === -1 ? n : Math.min(n, from + frames);
+        expect(part.sampleRate).toBe(48000);
+        for (let c = 0; c < 2; c++) expect(sameBits(part.channelData[c], whole.channelData[c].subarray(from, to))).toBe(true);
+      }
+    });
+  }
+
+  it('rejects ranges that are not frame counts, and bad files as decodeWav does', () => {
+    const wav = encodeWav(randomSignal(100, 'bad-range'), 22050);
+    for (const options of [{ start: -1 }, { start: 1.5 }, { frames: -2 }, { frames: 0.5 }]) expectHitrank(() => decodeWav(wav, options), 'E_PARAM');
+    expectHitrank(() => wavInfo(new Uint8Array(8)), 'E_CORRUPT_FILE');
+    expectHitrank(() => wavInfo(ascii('RIFF\x00\x00\x00\x00WAVE')), 'E_CORRUPT_FILE', /no 'fmt ' chunk/);
   });
 });
 
