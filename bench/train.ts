@@ -80,6 +80,8 @@ function median(xs: number[]): number {
 interface Timed {
   /** Median over the timed epochs of ms per step. */
   ms: number;
+  /** Cores kept busy over the timed epochs: process CPU time (all threads) / wall time. */
+  busy: number;
   /** Fastest timed epoch, ms per step. */
   minMs: number;
   stats: ParallelTrainingStats | null;
@@ -93,6 +95,7 @@ async function fitMs(ds: HitDataset, pairs: number, steps: number, epochs: numbe
   const m = new SiameseHitModel({ seed: 1 });
   const executor = workers === null ? undefined : parallelTrainingExecutor({ workers });
   const marks: number[] = [];
+  const cpu: number[] = [];
   await m.fit(ds, {
     sampler: 'naive',
     epochs: 1 + epochs,
@@ -102,11 +105,14 @@ async function fitMs(ds: HitDataset, pairs: number, steps: number, epochs: numbe
     executor,
     onEpoch: () => {
       marks.push(performance.now());
+      const c = process.cpuUsage();
+      cpu.push((c.user + c.system) / 1000);
     },
   });
   m.dispose();
   const per = marks.slice(1).map((t, i) => (t - marks[i]) / steps);
-  return { ms: median(per), minMs: Math.min(...per), stats: executor?.stats ?? null };
+  const busy = (cpu[cpu.length - 1] - cpu[0]) / (marks[marks.length - 1] - marks[0]);
+  return { ms: median(per), minMs: Math.min(...per), busy, stats: executor?.stats ?? null };
 }
 
 /** ms per step of a bare minimize loop: same network, same loss, inputs already on the backend. */
@@ -214,7 +220,8 @@ for (const [label, t] of [
   const s = t.stats!;
   console.log(
     `  ${label.padEnd(20)} step ${s.stepMs.toFixed(1)}, slowest shard ${s.workerMs.toFixed(1)}, ` +
-      `sum + Adagrad + publish weights ${s.reduceMs.toFixed(2)}, input standardisation ${s.inputMs.toFixed(1)} (overlapped)`,
+      `sum + Adagrad + publish weights ${s.reduceMs.toFixed(2)}, input standardisation ${s.inputMs.toFixed(1)} (overlapped), ` +
+      `cores busy ${t.busy.toFixed(2)} of ${CORES}`,
   );
 }
 console.log(`trainer overhead on wasm: ${(((inProcess.ms - bareWasm) / bareWasm) * 100).toFixed(1)} % (target ≤ 5 %); on cpu: ${(((cpuFit.ms - bareCpu) / bareCpu) * 100).toFixed(1)} %`);
