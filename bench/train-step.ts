@@ -271,17 +271,19 @@ async function gemmFloor(): Promise<{ ms: number; gflop: number }> {
   const p1 = Math.floor(t1 / 2);
   const t2 = p1 - 3;
   const p2 = Math.floor(t2 / 2);
+  // The products the step runs (src/models/ops/timeConv1d.ts): dWᵀ = dZᵀ·x
+  // with the input rows on the right, db as row sums (not a product).
   const shapes: Array<[number, number, number]> = [
     [B * t1, MELS * 4, 32], // conv1 forward
-    [MELS, B * FRAMES, 4 * 32 + 1], // conv1 dW (+ db)
+    [4 * 32, B * FRAMES, MELS], // conv1 dW
     [B * t2, 32 * 4, 64], // conv2 forward
-    [4 * 64, B * p1, 32 + 1], // conv2 dW
+    [4 * 64, B * p1, 32], // conv2 dW
     [B * p1, 4 * 64, 32], // conv2 dX
     [B * p2, 64, 256], // conv3 forward
-    [256, B * p2, 64 + 1], // conv3 dW
+    [256, B * p2, 64], // conv3 dW
     [B * p2, 256, 64], // conv3 dX
     [B * p2, 256, 256], // conv4 forward
-    [256, B * p2, 256 + 1], // conv4 dW
+    [256, B * p2, 256], // conv4 dW
     [B * p2, 256, 256], // conv4 dX
   ];
   let ms = 0;
