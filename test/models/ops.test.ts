@@ -207,11 +207,11 @@ describe.each(['cpu', 'wasm'] as const)('ops on %s', (backend) => {
   });
 });
 
-describe('timeConv1d on random shapes (cpu, property test)', () => {
+describe.each(['cpu', 'wasm'] as const)('timeConv1d and timeConv1dChannelsFirst on random shapes (%s, property test)', (backend) => {
   beforeAll(async () => {
-    await useBackend('cpu');
+    await useBackend(backend);
   });
-  it('matches tf.conv1d autodiff for any B, T ≥ K, Cin, Cout, K and slope', () => {
+  it('match tf.conv1d / conv2d autodiff for any B, T ≥ K, Cin, Cout, K and slope', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 3 }),
@@ -225,7 +225,12 @@ describe('timeConv1d on random shapes (cpu, property test)', () => {
           const t = k + extra;
           const shape: [number, number, number, number, number] = [bs, t, cin, cout, k];
           const d = { ...convData(shape), r: randn(bs * (t - k + 1) * cout, `prop-r${seed}`) };
+          // References from plain tfjs ops + autodiff on cpu.
+          const prev = tf.getBackend();
+          tf.setBackend('cpu');
           const ref = convReference(shape, d, alpha);
+          const refCf = convCfReference(shape, d, alpha);
+          tf.setBackend(prev);
           const opts = { leakyAlpha: alpha ?? undefined };
           const out = tf.tidy(() => {
             const x = tf.tensor3d(d.x, [bs, t, cin]);
@@ -235,8 +240,20 @@ describe('timeConv1d on random shapes (cpu, property test)', () => {
             const grads = tf.grads((xx, kv, bv) => tf.sum(tf.mul(timeConv1d(xx as tf.Tensor3D, kv as tf.Tensor3D, bv as tf.Tensor1D, opts), r)))([x, kk, b]);
             return [timeConv1d(x, kk, b, opts).dataSync(), ...grads.map((g) => g.dataSync())];
           });
+          const outCf = tf.tidy(() => {
+            const x = tf.tensor3d(d.xcf, [bs, cin, t]);
+            const kk = tf.tensor3d(d.kcf, [cin, k, cout]);
+            const b = tf.tensor1d(d.b);
+            const r = tf.tensor3d(d.r, [bs, t - k + 1, cout]);
+            const grads = tf.grads((xx, kv, bv) => tf.sum(tf.mul(timeConv1dChannelsFirst(xx as tf.Tensor3D, kv as tf.Tensor3D, bv as tf.Tensor1D, opts), r)))([x, kk, b]);
+            return [timeConv1dChannelsFirst(x, kk, b, opts).dataSync(), ...grads.map((g) => g.dataSync())];
+          });
           expect(relErr(out[0], ref.y)).toBeLessThan(TOL);
-          for (let j = 0; j < 3; j++) expect(relErr(out[j + 1], ref.grads[j])).toBeLessThan(TOL);
+          expect(relErr(outCf[0], refCf.y)).toBeLessThan(TOL);
+          for (let j = 0; j < 3; j++) {
+            expect(relErr(out[j + 1], ref.grads[j])).toBeLessThan(TOL);
+            expect(relErr(outCf[j + 1], refCf.grads[j])).toBeLessThan(TOL);
+          }
         },
       ),
       { numRuns: 40, seed: 20261127 },
