@@ -259,11 +259,13 @@ export function resampleBy(method: 'auto' | 'direct', signal: ArrayLike<number>,
 
 /**
  * The input samples that output samples `outputRange` of {@link resample}
- * read, for a signal of `n` samples: decode just these (plus nothing else)
- * and pass them with `inputWindow: { start, total: n }` to get exactly the
- * same output as from the whole signal. With `hq` quality at 44.1 → 22.05
- * kHz this is the output span plus 128 input samples each side (clamped to
- * the signal).
+ * read, for a signal of `n` samples (clamped to the signal): decode just
+ * these and pass them with `inputWindow: { start, total: n }` to get exactly
+ * the same output as from the whole signal. For the direct polyphase sums
+ * this is the filter's support around the output span; for integer
+ * decimation (an FFT convolution in fixed blocks) it is rounded out to whole
+ * block pairs — with `hq` quality at 44.1 → 22.05 kHz the span plus at most
+ * ≈ 16k samples, e.g. 30.3 s of input for the middle 30 s of output.
  *
  * @param n - length of the whole input signal in samples.
  * @param opts - the same `from`, `to`, `quality` and `outputRange` as the
