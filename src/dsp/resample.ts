@@ -192,6 +192,7 @@ export function resample(signal: ArrayLike<number>, opts: ResampleOptions): Floa
 export function resampleBy(method: 'auto' | 'direct', signal: ArrayLike<number>, opts: ResampleOptions): Float32Array {
   const y = checkSignal(signal);
   const { from, to, up, down } = checkRates(opts);
+  checkQuality(opts.quality);
   const win = opts.inputWindow ?? { start: 0, total: y.length };
   if (
     win === null || typeof win !== 'object' || !Number.isInteger(win.start) || !Number.isInteger(win.total) ||
@@ -282,6 +283,7 @@ export function resampleBy(method: 'auto' | 'direct', signal: ArrayLike<number>,
 export function resampleInputRange(n: number, opts: Omit<ResampleOptions, 'inputWindow'>): ResampleRange {
   if (!Number.isInteger(n) || n < 0) throw new HitrankError('E_PARAM', `resampleInputRange: n must be a sample count (integer ≥ 0), got ${n}.`);
   const { from, to, up, down } = checkRates(opts);
+  checkQuality(opts.quality);
   const range = checkRange(opts.outputRange, resampledLength(n, from, to));
   if (range.length === 0) return { start: range.start, length: 0 };
   if (up === 1 && down === 1) return { start: range.start, length: range.length };
@@ -303,6 +305,12 @@ function checkRates(opts: Pick<ResampleOptions, 'from' | 'to'>): { from: number;
     throw new HitrankError('E_UNSUPPORTED', `resample ${from} → ${to} Hz needs an up/down factor of ${up}/${down}; too large.`);
   }
   return { from, to, up, down };
+}
+
+function checkQuality(quality: ResampleOptions['quality']): FilterDesign {
+  const design = DESIGNS[quality ?? 'hq'];
+  if (!design) throw new HitrankError('E_PARAM', `quality must be 'hq' or 'scipy', got '${String(quality)}'.`);
+  return design;
 }
 
 function checkRange(r: ResampleRange | undefined, nOutAll: number): ResampleRange {
@@ -337,9 +345,7 @@ interface PolyphasePlan {
 const firs = new WeakMap<Float64Array, OverlapSaveFir>();
 
 function polyphasePlan(up: number, down: number, quality: ResampleOptions['quality'], method: 'auto' | 'direct' = 'auto'): PolyphasePlan {
-  const q = quality ?? 'hq';
-  const design = DESIGNS[q];
-  if (!design) throw new HitrankError('E_PARAM', `quality must be 'hq' or 'scipy', got '${String(q)}'.`);
+  const design = checkQuality(quality);
   const h0 = designFilter(up, down, design);
   const half = design.factor * Math.max(up, down);
   // Zero-pad the filter so output samples land on the centre (scipy's alignment).

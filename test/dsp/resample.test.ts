@@ -100,6 +100,8 @@ describe('resample is band-limited', () => {
     expect(() => resample(y, { from: 0, to: 22050 })).toThrow(HitrankError);
     expect(() => resample(y, { from: 44100.5, to: 22050 })).toThrow(/E_SAMPLE_RATE/);
     expect(resample(y, { from: 22050 })).not.toBe(y);
+    expect(() => resample(y, { from: 22050, quality: 'best' as 'hq' })).toThrow(/quality/);
+    expect(() => resampleInputRange(10, { from: 22050, quality: 'best' as 'hq' })).toThrow(/quality/);
   });
 });
 
