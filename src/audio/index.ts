@@ -11,3 +11,4 @@ export { decodeWav, wavInfo, type DecodeWavOptions, type WavInfo } from './decod
 export { encodeWav, type EncodeWavOptions } from './encodeWav.js';
 export { sniffAudioFormat, type SniffResult, type KnownAudioFormat, type UnknownAudioFormat } from './sniffAudioFormat.js';
 export { decodeAudio, type DecodeAudioOptions } from './decodeAudio.js';
+export { audioInfo, type AudioInfo } from './audioInfo.js';

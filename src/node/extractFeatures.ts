@@ -8,8 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { decodeAudio } from '../audio/decodeAudio.js';
-import { decodeWav, wavInfo } from '../audio/decodeWav.js';
-import { sniffAudioFormat } from '../audio/sniffAudioFormat.js';
+import { audioInfo } from '../audio/audioInfo.js';
 import type { HitDataset, ManifestRow } from '../data/index.js';
 import {
   LogMelExtractor,
@@ -326,12 +325,12 @@ class SongProcessor {
     return r;
   }
 
-  /** The Mid-S shortcut for WAV files (see {@link midOfWavFile}), or `null`. */
-  private midOfWav(bytes: Uint8Array): CachedFeatures | null {
+  /** The Mid-S shortcut (see {@link midOfFile}), or `null`. */
+  private midOfFile(bytes: Uint8Array): Promise<CachedFeatures | null> {
     const seg = this.setup.segment;
-    if (seg.kind !== 'mid') return null;
+    if (seg.kind !== 'mid') return Promise.resolve(null);
     const f = this.extractor.features;
-    return midOfWavFile(bytes, this.segmentSamples, f.sampleRate, (y) => this.extractor.compute(y, f.sampleRate));
+    return midOfFile(bytes, this.segmentSamples, f.sampleRate, (y) => this.extractor.compute(y, f.sampleRate));
   }
 
   private fits(f: CachedFeatures): boolean {
@@ -340,7 +339,7 @@ class SongProcessor {
 
   private async compute(bytes: Uint8Array, path: string): Promise<CachedFeatures> {
     const f = this.extractor.features;
-    const part = this.midOfWav(bytes);
+    const part = await this.midOfFile(bytes);
     if (part) return part;
     const audio = await decodeAudio(bytes);
     let y = audio.channelData.length > 1 ? toMono(audio.channelData) : audio.channelData[0];
@@ -375,28 +374,29 @@ class SongProcessor {
 }
 
 /**
- * Mid-S of a WAV file longer than S seconds, decoding only the input samples
- * the segment depends on (`resampleInputRange`): bit-identical to decoding the
- * whole file, down-mixing, resampling the middle and cutting it (the path for
- * compressed formats, which cannot be decoded from the middle exactly), at
- * ≈ S / duration of the decoding and down-mixing cost. Samples outside
- * that span are not read, so a NaN there (float WAV) is not reported: it
- * cannot change the features. `null` when the shortcut does not apply.
+ * Mid-S of a file longer than S seconds whose length is known without
+ * decoding it (WAV, MPEG-1 MP3: `audioInfo`), decoding only the input samples
+ * the segment depends on (`resampleInputRange`, `decodeAudio`'s start /
+ * frames): bit-identical to decoding the whole file, down-mixing, resampling
+ * the middle and cutting it (the path for other files), at ≈ S / duration of
+ * the decoding and down-mixing cost. Samples outside that span are not read,
+ * so a NaN there (float WAV) is not reported: it cannot change the features.
+ * `null` when the shortcut does not apply.
  */
-function midOfWavFile(
+async function midOfFile(
   bytes: Uint8Array,
   segmentSamples: number,
   sampleRate: number,
   compute: (y: Float32Array) => { data: Float32Array; shape: [number, number] },
-): CachedFeatures | null {
-  if (sniffAudioFormat(bytes).format !== 'wav') return null;
-  const info = wavInfo(bytes);
+): Promise<CachedFeatures | null> {
+  const info = audioInfo(bytes);
+  if (!info) return null;
   const n = info.frames;
   const nOut = resampledLength(n, info.sampleRate, sampleRate);
   if (n === 0 || nOut <= segmentSamples) return null; // short songs: padded by midSegment on the full path
   const outputRange = { start: Math.floor((nOut - segmentSamples) / 2), length: segmentSamples };
   const need = resampleInputRange(n, { from: info.sampleRate, to: sampleRate, outputRange });
-  const audio = decodeWav(bytes, { start: need.start, frames: need.length });
+  const audio = await decodeAudio(bytes, { start: need.start, frames: need.length });
   const mono = audio.channelData.length > 1 ? toMono(audio.channelData) : audio.channelData[0];
   const y = resample(mono, { from: info.sampleRate, to: sampleRate, outputRange, inputWindow: { start: need.start, total: n } });
   const S = compute(y);

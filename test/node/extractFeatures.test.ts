@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeWav, encodeWav } from '../../src/audio/index.js';
+import { decodeAudio, decodeWav, encodeWav } from '../../src/audio/index.js';
 import { logMel, midSegment, resample, toMono } from '../../src/dsp/index.js';
 import {
   FEATURE_FILE_HEADER_BYTES,
@@ -113,6 +113,22 @@ describe('extractFeatures', () => {
       const want = logMel(seg.samples, { sampleRate: 22050 });
       expect(Array.from(res.dataset.mels![0]), c.name).toEqual(Array.from(want.data));
       expect(res.songs[0].sourceSamples, c.name).toBe(n);
+    }
+  });
+
+  it('MP3 files: decoding only the frames Mid-S reads gives the full pipeline\'s numbers bit for bit', async () => {
+    const names = ['song-44k-stereo-cbr.mp3', 'song-44k-stereo-vbr.mp3', 'song-48k-mono-notag.mp3', 'song-22k-mono-mpeg2.mp3'];
+    for (const name of names) {
+      const path = fileURLToPath(new URL(`./data/${name}`, import.meta.url));
+      const res = await extractFeatures([{ ...manifest.rows[0], id: name, audio: path }], { jobs: 1, segment: { seconds: 2 } });
+      const audio = await decodeAudio(new Uint8Array(readFileSync(path)));
+      const mono = audio.channelData.length > 1 ? toMono(audio.channelData) : audio.channelData[0];
+      const full = audio.sampleRate === 22050 ? mono : resample(mono, { from: audio.sampleRate, to: 22050 });
+      const seg = midSegment(full, { sampleRate: 22050, seconds: 2 });
+      expect(seg.padded, name).toBe(false);
+      const want = logMel(seg.samples, { sampleRate: 22050 });
+      expect(Array.from(res.dataset.mels![0]), name).toEqual(Array.from(want.data));
+      expect(res.songs[0].sourceSamples, name).toBe(mono.length);
     }
   });
 

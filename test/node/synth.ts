@@ -37,6 +37,15 @@ export function noise(amp: number, frames: number, seed: string): Float32Array {
   return y;
 }
 
+/** A chirp with seeded noise bursts every 0.5 s (transients make the encoder switch to short blocks). */
+export function song(f0: number, f1: number, sampleRate: number, frames: number, seed: string): Float32Array {
+  const y = chirp(f0, f1, 0.4, sampleRate, frames);
+  const burst = noise(0.5, frames, seed);
+  const period = Math.round(sampleRate / 2);
+  for (let n = 0; n < frames; n++) y[n] += burst[n] * Math.exp(-(n % period) / (0.01 * sampleRate));
+  return y;
+}
+
 /** The clips behind test/node/data/*: name → signal (see data/README.md). */
 export const clips = {
   /** tone-44k-stereo.mp3 (with an ID3v2 tag): 1 s, 44100 Hz, L = chirp 200→2000 Hz, R = 1000 Hz sine. */
@@ -49,6 +58,15 @@ export const clips = {
   /** tone-22k-mono.ogg (Ogg Vorbis): 1 s, 22050 Hz, chirp 100→4000 Hz. */
   oggMono: (): SynthClip => ({ sampleRate: 22050, channelData: [chirp(100, 4000, 0.5, 22050, 22050)] }),
   /** tone-16k-stereo.flac (lossless, 16-bit): 0.5 s, 16000 Hz, L = 300 Hz sine, R = seeded noise. */
+  /** song-44k-stereo-{cbr,vbr}.mp3: 6 s, 44100 Hz, two chirps with noise bursts. */
+  mp3SongStereo: (): SynthClip => ({
+    sampleRate: 44100,
+    channelData: [song(100, 4000, 44100, 6 * 44100, 'hitrank-song-l'), song(300, 1500, 44100, 6 * 44100, 'hitrank-song-r')],
+  }),
+  /** song-48k-mono-notag.mp3: 6 s, 48000 Hz. */
+  mp3Song48: (): SynthClip => ({ sampleRate: 48000, channelData: [song(150, 3000, 48000, 6 * 48000, 'hitrank-song-48')] }),
+  /** song-22k-mono-mpeg2.mp3: 6 s, 22050 Hz (MPEG-2). */
+  mp3Song22: (): SynthClip => ({ sampleRate: 22050, channelData: [song(150, 3000, 22050, 6 * 22050, 'hitrank-song-22')] }),
   flacStereo: (): SynthClip => ({
     sampleRate: 16000,
     channelData: [sine(300, 0.4, 16000, 8000), noise(0.05, 8000, 'hitrank-flac')],

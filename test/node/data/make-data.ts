@@ -25,6 +25,13 @@ try {
     wav('a.wav', clips.mp3Stereo()), join(here, 'tone-44k-stereo.mp3')]);
   run('lame', ['--quiet', '--noreplaygain', '-b', '64', wav('b.wav', clips.mp3Mono()), join(here, 'tone-22k-mono.mp3')]);
   run('oggenc', ['--quiet', '-q', '2', '--serial', '1', '-o', join(here, 'tone-22k-mono.ogg'), wav('c.wav', clips.oggMono())]);
+  // 6-s songs for partial MP3 decoding (extractFeatures' Mid-S): CBR with an ID3v2 tag, VBR,
+  // 48 kHz without an Info tag (MPEG-1), and 22.05 kHz (MPEG-2, decoded whole).
+  const e = wav('e.wav', clips.mp3SongStereo());
+  run('lame', ['--quiet', '--noreplaygain', '-b', '64', '--resample', '44.1', '--id3v2-only', '--tt', 'hitrank test song', e, join(here, 'song-44k-stereo-cbr.mp3')]);
+  run('lame', ['--quiet', '--noreplaygain', '-V', '8', '--resample', '44.1', e, join(here, 'song-44k-stereo-vbr.mp3')]);
+  run('lame', ['--quiet', '--noreplaygain', '-t', '-b', '48', '--resample', '48', wav('f.wav', clips.mp3Song48()), join(here, 'song-48k-mono-notag.mp3')]);
+  run('lame', ['--quiet', '--noreplaygain', '-b', '32', wav('g.wav', clips.mp3Song22()), join(here, 'song-22k-mono-mpeg2.mp3')]);
   const d = wav('d.wav', clips.flacStereo());
   run('flac', ['--silent', '--force', '-8', '-o', join(here, 'tone-16k-stereo.flac'), d]);
   run('flac', ['--silent', '--force', '-8', '--ogg', '--serial-number=1', '-o', join(here, 'tone-16k-stereo.oga'), d]);

@@ -1,0 +1,97 @@
+// Partial decoding (decodeAudio's start / frames): the same samples as slicing
+// the whole decode, bit for bit, and for MPEG-1 MP3s without decoding the
+// whole file.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { audioInfo, decodeAudio, encodeWav } from '../../src/audio/index.js';
+import { decodeMp3Part } from '../../src/audio/decodeAudio.js';
+import { indexMpegFrames, mpegSampleLayout } from '../../src/audio/mpegFrames.js';
+
+const data = (name: string) => new Uint8Array(readFileSync(new URL(`./data/${name}`, import.meta.url)));
+
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
+  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+const MPEG1 = ['song-44k-stereo-cbr.mp3', 'song-44k-stereo-vbr.mp3', 'song-48k-mono-notag.mp3', 'tone-44k-stereo.mp3'];
+
+describe('decodeAudio of part of an MP3', () => {
+  for (const name of MPEG1) {
+    it(`${name}: every range decodes only its frames and equals the slice of the whole decode`, async () => {
+      const bytes = data(name);
+      const whole = await decodeAudio(bytes);
+      const n = whole.channelData[0].length;
+      const ix = indexMpegFrames(bytes)!;
+      expect(ix).not.toBeNull();
+      expect(mpegSampleLayout(ix)?.length).toBe(n);
+      // Starts on every frame phase, near both ends, inside one frame, past the end.
+      const ranges: Array<[number, number]> = [[0, 500], [1, 1], [n - 700, 700], [n - 10, 50], [n + 5, 10], [0, -1]];
+      for (let k = 0; k < 9; k++) ranges.push([Math.floor((n * (k + 1)) / 11) + 37 * k, 4000 + 1000 * k]);
+      for (const [start, frames] of ranges) {
+        const part = await decodeAudio(bytes, { start, frames });
+        const from = Math.min(start, n);
+        const to = frames === -1 ? n : Math.min(n, from + frames);
+        expect(part.sampleRate).toBe(whole.sampleRate);
+        expect(part.channelData).toHaveLength(whole.channelData.length);
+        part.channelData.forEach((ch, c) => expect(sameBits(ch, whole.channelData[c].subarray(from, to)), `${name} [${start}, +${frames}) channel ${c}`).toBe(true));
+        if (to - from > 0 && to - from < n / 2) {
+          // The fast path itself (not a whole decode and a slice) produced it.
+          const direct = await decodeMp3Part(bytes, start, frames);
+          expect(direct, `${name} [${start}, +${frames})`).not.toBeNull();
+          direct!.channelData.forEach((ch, c) => expect(sameBits(ch, part.channelData[c])).toBe(true));
+        }
+      }
+    });
+  }
+
+  it('an MPEG-2 file (22.05 kHz) is decoded whole and sliced: same samples, no partial path', async () => {
+    const bytes = data('song-22k-mono-mpeg2.mp3');
+    const whole = await decodeAudio(bytes);
+    const n = whole.channelData[0].length;
+    expect(await decodeMp3Part(bytes, 1000, 5000)).toBeNull();
+    const part = await decodeAudio(bytes, { start: Math.floor(n / 2), frames: 3000 });
+    expect(sameBits(part.channelData[0], whole.channelData[0].subarray(Math.floor(n / 2), Math.floor(n / 2) + 3000))).toBe(true);
+  });
+
+  it('FLAC and Ogg are decoded whole and sliced; bad ranges are refused', async () => {
+    for (const name of ['tone-16k-stereo.flac', 'tone-22k-mono.ogg']) {
+      const bytes = data(name);
+      const whole = await decodeAudio(bytes);
+      const part = await decodeAudio(bytes, { start: 100, frames: 250 });
+      part.channelData.forEach((ch, c) => expect(sameBits(ch, whole.channelData[c].subarray(100, 350))).toBe(true));
+    }
+    for (const options of [{ start: -1 }, { start: 0.5 }, { frames: -2 }]) {
+      await expect(decodeAudio(data('tone-44k-stereo.mp3'), options)).rejects.toThrow(/E_PARAM/);
+    }
+  });
+
+  it('the frame index refuses what partial decoding cannot reproduce', () => {
+    const bytes = data('song-44k-stereo-cbr.mp3');
+    const ix = indexMpegFrames(bytes)!;
+    // Junk in the middle of the stream.
+    const broken = bytes.slice();
+    broken[ix.offsets[20] + 1] = 0x00;
+    expect(indexMpegFrames(broken)).toBeNull();
+    // A truncated last frame.
+    expect(indexMpegFrames(bytes.subarray(0, ix.offsets[ix.offsets.length - 1] - 3))).toBeNull();
+    // Not MPEG audio at all.
+    expect(indexMpegFrames(data('tone-22k-mono.ogg'))).toBeNull();
+  });
+});
+
+describe('audioInfo', () => {
+  it('gives the exact length decodeAudio returns for WAV and MPEG-1 MP3s, null where that takes a decode', async () => {
+    for (const name of MPEG1) {
+      const bytes = data(name);
+      const whole = await decodeAudio(bytes);
+      expect(audioInfo(bytes), name).toEqual({ format: 'mp3', sampleRate: whole.sampleRate, channels: whole.channelData.length, frames: whole.channelData[0].length });
+    }
+    const wav = encodeWav([new Float32Array(1001), new Float32Array(1001)], 32000);
+    expect(audioInfo(wav)).toEqual({ format: 'wav', sampleRate: 32000, channels: 2, frames: 1001 });
+    for (const name of ['song-22k-mono-mpeg2.mp3', 'tone-16k-stereo.flac', 'tone-22k-mono.ogg']) expect(audioInfo(data(name)), name).toBeNull();
+  });
+});
