@@ -1,7 +1,7 @@
 // Decode an audio file the way the paper's pipeline needs it: mono, 22050 Hz.
-// For a WAV file, also read only the part a middle segment needs (wavInfo +
-// resampleInputRange + decodeWav's start/frames + resample's inputWindow) and
-// check it equals cutting the fully decoded, resampled song.
+// For a WAV or MPEG-1 MP3 file, also read only the part a middle segment needs
+// (audioInfo + resampleInputRange + decodeAudio's start/frames + resample's
+// inputWindow) and check it equals cutting the fully decoded, resampled song.
 //
 //   npx tsx examples/decode-audio.ts              # synthesises a 2-s stereo chord, round-trips it through a WAV
 //   npx tsx examples/decode-audio.ts song.mp3     # any WAV / MP3 / FLAC / Ogg Vorbis file
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { resample, resampleInputRange, resampledLength, toMono } from '../src/dsp/index.js';
-import { decodeWav, encodeWav, loadAudio, sniffAudioFormat, wavInfo, writeFileAtomic } from '../src/node/index.js';
+import { audioInfo, decodeAudio, encodeWav, loadAudio, writeFileAtomic } from '../src/node/index.js';
 
 /** A 2-s stereo C-major chord at 44.1 kHz with a little seeded noise; the right channel lags by 5 ms. */
 function synthChord(seed: string): { sampleRate: number; channelData: Float32Array[] } {
@@ -61,25 +61,28 @@ async function main(): Promise<void> {
     console.log(`decoded:   ${y.length} samples, mono, ${audio.sampleRate} Hz`);
     console.log(`duration:  ${(y.length / audio.sampleRate).toFixed(3)} s`);
     console.log(`peak:      ${peak(y).toFixed(4)} (${(20 * Math.log10(peak(y))).toFixed(2)} dBFS)`);
-    const bytes = new Uint8Array(readFileSync(path));
-    if (sniffAudioFormat(bytes).format === 'wav') middleOnly(bytes, y);
+    await middleOnly(new Uint8Array(readFileSync(path)), y);
   } finally {
     cleanup();
   }
 }
 
 /** The middle second at 22050 Hz, decoding only the input samples it depends on. */
-function middleOnly(bytes: Uint8Array, whole: Float32Array): void {
-  const { sampleRate, frames } = wavInfo(bytes);
-  const nOut = resampledLength(frames, sampleRate, 22050);
+async function middleOnly(bytes: Uint8Array, whole: Float32Array): Promise<void> {
+  const info = audioInfo(bytes);
+  if (!info) {
+    console.log('middle:    this format is decoded whole (its length is not known without decoding)');
+    return;
+  }
+  const nOut = resampledLength(info.frames, info.sampleRate, 22050);
   const L = Math.min(22050, nOut);
   const outputRange = { start: Math.floor((nOut - L) / 2), length: L };
-  const need = resampleInputRange(frames, { from: sampleRate, to: 22050, outputRange });
-  const part = decodeWav(bytes, { start: need.start, frames: need.length });
+  const need = resampleInputRange(info.frames, { from: info.sampleRate, to: 22050, outputRange });
+  const part = await decodeAudio(bytes, { start: need.start, frames: need.length });
   const mono = part.channelData.length > 1 ? toMono(part.channelData) : part.channelData[0];
-  const mid = resample(mono, { from: sampleRate, to: 22050, outputRange, inputWindow: { start: need.start, total: frames } });
+  const mid = resample(mono, { from: info.sampleRate, to: 22050, outputRange, inputWindow: { start: need.start, total: info.frames } });
   const same = mid.every((v, i) => v === whole[outputRange.start + i]);
-  console.log(`middle:    ${L} samples from ${need.length} of ${frames} input frames; equal to the full decode: ${same}`);
+  console.log(`middle:    ${L} samples from ${need.length} of ${info.frames} input frames (${info.format}); equal to the full decode: ${same}`);
   if (!same) throw new Error('partial decoding differs from the full decode');
 }
 
