@@ -1,4 +1,5 @@
 import { wavInfo } from './decodeWav.js';
+import { readSeekableFlac } from './flacFrames.js';
 import { indexMpegFrames, mpegSampleLayout } from './mpegFrames.js';
 import { sniffAudioFormat } from './sniffAudioFormat.js';
 import type { AudioFormat } from './types.js';
@@ -17,10 +18,11 @@ export interface AudioInfo {
 
 /**
  * The length and layout of an audio file without decoding it — from the
- * header of a WAV file, from the frame headers and LAME gapless tag of an
- * MPEG-1 Layer III file (32 / 44.1 / 48 kHz MP3) — exactly what `decodeAudio`
- * then returns. `null` for everything else (FLAC, Ogg, MPEG-2 MP3s, MP3s with
- * an unusual layout), whose length takes a decode. Like `soundfile.info`.
+ * header of a WAV file, the STREAMINFO of a FLAC file (fixed block size,
+ * known length), the frame headers and LAME gapless tag of an MPEG-1 Layer
+ * III file (32 / 44.1 / 48 kHz MP3) — exactly what `decodeAudio` then
+ * returns. `null` for everything else (Ogg, MPEG-2 MP3s, unusual layouts),
+ * whose length takes a decode. Like `soundfile.info`.
  *
  * Together with `decodeAudio(bytes, { start, frames })`, this is how to read
  * the middle of a song without decoding all of it (what `extractFeatures`
@@ -39,7 +41,12 @@ export interface AudioInfo {
  */
 export function audioInfo(bytes: Uint8Array | ArrayBuffer): AudioInfo | null {
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const format = sniffAudioFormat(data).format;
+  const sniff = sniffAudioFormat(data);
+  const format = sniff.format;
+  if (format === 'flac') {
+    const f = readSeekableFlac(data, sniff.audioStart);
+    return f ? { format, sampleRate: f.sampleRate, channels: f.channels, frames: f.totalSamples } : null;
+  }
   if (format === 'wav') {
     const w = wavInfo(data);
     return { format, sampleRate: w.sampleRate, channels: w.channels, frames: w.frames };

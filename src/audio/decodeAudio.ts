@@ -9,6 +9,7 @@
  */
 import { HitrankError } from '../errors.js';
 import { decodeWav } from './decodeWav.js';
+import { locateFlacFrames, readFlacStreamInfo, readSeekableFlac } from './flacFrames.js';
 import { indexMpegFrames, mpegSampleLayout } from './mpegFrames.js';
 import { mpegChannels, sniffAudioFormat } from './sniffAudioFormat.js';
 import type { AudioFormat, DecodedAudio } from './types.js';
@@ -26,9 +27,10 @@ export interface DecodeAudioOptions {
   /**
    * First frame (sample per channel) to return. Default 0. With `frames`,
    * reads part of a file like soundfile's `start` / `frames`: the result
-   * equals the same slice of the whole decode, bit for bit. WAV files and
-   * clean MPEG-1 Layer III files (32 / 44.1 / 48 kHz MP3s) are then decoded
-   * only around that part; other files are decoded whole and sliced.
+   * equals the same slice of the whole decode, bit for bit. WAV files, clean
+   * MPEG-1 Layer III files (32 / 44.1 / 48 kHz MP3s) and native FLAC files
+   * with a fixed block size are then decoded only around that part; other
+   * files (Ogg, MPEG-2 MP3s) are decoded whole and sliced.
    */
   start?: number;
   /** Frames to return from `start`, or -1 (default) for all up to the end; clamped at the end. */
@@ -146,9 +148,12 @@ function describe(e: unknown): string {
  *
  * @param bytes - the whole file.
  * Part of a file: `options.start` / `options.frames` return only those frames,
- * equal bit for bit to slicing the whole decode; WAV and MPEG-1 MP3 files are
- * then decoded only around them (a 30-s window of a 4-min MP3: ≈ 7× less
- * decoding), other files whole. {@link audioInfo} gives the length first.
+ * equal bit for bit to slicing the whole decode; WAV, MPEG-1 MP3 and FLAC
+ * files are then decoded only around them (a 30-s window of a 4-min MP3 or
+ * FLAC: ≈ 7× less decoding), other files whole. {@link audioInfo} gives the
+ * length first. A FLAC file that decodes to fewer samples than its STREAMINFO
+ * names (a damaged frame stops the decoder) is `E_CORRUPT_FILE` unless
+ * `allowDecodeErrors`.
  *
  * @param options - see {@link DecodeAudioOptions} (default: the whole file; damaged frames are an error).
  * @returns the sample rate and one `Float32Array` per channel.
@@ -177,6 +182,10 @@ export async function decodeAudio(bytes: Uint8Array | ArrayBuffer, options: Deco
   const whole = start === 0 && want === -1;
   if (!whole && sniff.format === 'mp3') {
     const part = await decodeMp3Part(data, start, want);
+    if (part) return part;
+  }
+  if (!whole && sniff.format === 'flac') {
+    const part = await decodeFlacPart(data, sniff.audioStart, start, want);
     if (part) return part;
   }
   const out = await decodeCompressed(data, sniff.format, sniff.audioStart, options);
@@ -236,6 +245,16 @@ async function decodeCompressed(
     return ch.length === n ? ch : ch.slice(0, n);
   });
   if (format === 'flac' || format === 'ogg-flac') channelData = rescaleFlac(channelData, out.bitDepth, label);
+  if (format === 'flac' && options.allowDecodeErrors !== true) {
+    // The FLAC parser stops at a damaged frame without reporting it: compare with STREAMINFO's length.
+    const total = readFlacStreamInfo(data, audioStart)?.totalSamples ?? 0;
+    if (total > 0 && n !== total) {
+      throw new HitrankError(
+        'E_CORRUPT_FILE',
+        `the ${label} file decoded to ${n} samples per channel, but its STREAMINFO says ${total}; it is damaged or truncated. Pass allowDecodeErrors: true to keep the ${n} samples.`,
+      );
+    }
+  }
   // libmpg123 always renders two channels; keep one for single-channel streams.
   if (format === 'mp3' && channelData.length === 2 && mpegChannels(data, audioStart) === 1) {
     channelData = [channelData[0]];
@@ -297,4 +316,46 @@ export async function decodeMp3Part(data: Uint8Array, start: number, frames: num
   const channels = out.channelData.slice(0, ix.channels);
   if (channels.length !== ix.channels || channels.some((ch) => !(ch instanceof Float32Array) || ch.length < a + (to - from))) return null;
   return { sampleRate: out.sampleRate, channelData: channels.map((ch) => ch.slice(a, a + (to - from))) };
+}
+
+/**
+ * Samples `start … start + frames − 1` of a native FLAC file with a fixed
+ * block size, decoding only the frames that hold them (FLAC frames are
+ * independent: the samples are exactly those of a whole decode); `null` when
+ * the stream or a frame cannot be located that way, or the decoder reports
+ * anything unexpected — the caller decodes the whole file instead.
+ *
+ * @internal
+ */
+export async function decodeFlacPart(data: Uint8Array, audioStart: number, start: number, frames: number): Promise<DecodedAudio | null> {
+  const info = readSeekableFlac(data, audioStart);
+  if (!info) return null;
+  const total = info.totalSamples;
+  const from = Math.min(start, total);
+  const to = frames === -1 ? total : Math.min(total, from + frames);
+  if (to <= from) return { sampleRate: info.sampleRate, channelData: Array.from({ length: info.channels }, () => new Float32Array(0)) };
+  const bs = info.blockSize;
+  const f0 = Math.floor(from / bs);
+  const f1 = Math.floor((to - 1) / bs);
+  const extents = locateFlacFrames(data, info, f0, f1);
+  if (!extents) return null;
+  const { FLACDecoder } = await import('@wasm-audio-decoders/flac');
+  const decoder = new FLACDecoder();
+  let out: CodecOutput;
+  try {
+    await decoder.ready;
+    // The decoding happens inside the call (the promise is already settled): its error lines are ours to report.
+    const pending = quietly('@wasm-audio-decoders/flac:', () => decoder.decodeFrames(extents.map(([a, b]) => data.subarray(a, b))));
+    out = (await pending) as CodecOutput;
+  } catch {
+    return null;
+  } finally {
+    decoder.free();
+  }
+  const expected = Math.min(total, (f1 + 1) * bs) - f0 * bs;
+  if (!out || (out.errors?.length ?? 0) > 0 || out.samplesDecoded !== expected || out.sampleRate !== info.sampleRate) return null;
+  if (out.channelData.length !== info.channels) return null;
+  const a = from - f0 * bs;
+  const channels = rescaleFlac(out.channelData.map((ch) => ch.subarray(a, a + (to - from))), out.bitDepth, LABEL.flac);
+  return { sampleRate: out.sampleRate, channelData: channels };
 }

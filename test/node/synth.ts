@@ -67,6 +67,11 @@ export const clips = {
   mp3Song48: (): SynthClip => ({ sampleRate: 48000, channelData: [song(150, 3000, 48000, 6 * 48000, 'hitrank-song-48')] }),
   /** song-22k-mono-mpeg2.mp3: 6 s, 22050 Hz (MPEG-2). */
   mp3Song22: (): SynthClip => ({ sampleRate: 22050, channelData: [song(150, 3000, 22050, 6 * 22050, 'hitrank-song-22')] }),
+  /** song-22k-stereo.flac: 2.5 s, 22050 Hz, two chirps. */
+  flacSong: (): SynthClip => ({
+    sampleRate: 22050,
+    channelData: [chirp(100, 3000, 0.4, 22050, 55125), chirp(500, 900, 0.3, 22050, 55125)],
+  }),
   flacStereo: (): SynthClip => ({
     sampleRate: 16000,
     channelData: [sine(300, 0.4, 16000, 8000), noise(0.05, 8000, 'hitrank-flac')],

@@ -32,6 +32,8 @@ try {
   run('lame', ['--quiet', '--noreplaygain', '-V', '8', '--resample', '44.1', e, join(here, 'song-44k-stereo-vbr.mp3')]);
   run('lame', ['--quiet', '--noreplaygain', '-t', '-b', '48', '--resample', '48', wav('f.wav', clips.mp3Song48()), join(here, 'song-48k-mono-notag.mp3')]);
   run('lame', ['--quiet', '--noreplaygain', '-b', '32', wav('g.wav', clips.mp3Song22()), join(here, 'song-22k-mono-mpeg2.mp3')]);
+  // 2.5-s FLAC with small blocks (54 frames) for partial decoding.
+  run('flac', ['--silent', '--force', '-8', '-b', '1024', '-o', join(here, 'song-22k-stereo.flac'), wav('h.wav', clips.flacSong())]);
   const d = wav('d.wav', clips.flacStereo());
   run('flac', ['--silent', '--force', '-8', '-o', join(here, 'tone-16k-stereo.flac'), d]);
   run('flac', ['--silent', '--force', '-8', '--ogg', '--serial-number=1', '-o', join(here, 'tone-16k-stereo.oga'), d]);
