@@ -98,15 +98,12 @@ function frameNumberAt(b: Uint8Array, p: number): number {
   let q = p + 4;
   // UTF-8-style coded frame number (up to 6 bytes for fixed block sizes).
   const lead = b[q];
+  // Continuation bytes: the number of leading 1 bits of the first byte, minus one.
   let extra = 0;
-  let value = 0;
-  if (lead < 0x80) value = lead;
-  else if ((lead & 0xe0) === 0xc0) [extra, value] = [1, lead & 0x1f];
-  else if ((lead & 0xf0) === 0xe0) [extra, value] = [2, lead & 0x0f];
-  else if ((lead & 0xf8) === 0xf0) [extra, value] = [3, lead & 0x07];
-  else if ((lead & 0xfc) === 0xf8) [extra, value] = [4, lead & 0x03];
-  else if ((lead & 0xfe) === 0xfc) [extra, value] = [5, lead & 0x01];
-  else return -1;
+  while (extra < 6 && lead & (0x80 >> extra)) extra++;
+  if (extra === 1 || extra === 6) return -1; // a lone continuation byte, or 7 bytes (variable block size only)
+  if (extra > 0) extra--;
+  let value = lead & (0x7f >> (extra === 0 ? 0 : extra + 1));
   q++;
   for (let i = 0; i < extra; i++, q++) {
     if (q >= b.length || (b[q] & 0xc0) !== 0x80) return -1;
