@@ -91,31 +91,51 @@ for (const jobs of [1, cores]) {
   busy[jobs] = (c.user + c.system) / 1000 / wall;
 }
 
-// The same songs as 128 kb/s MP3 (when Debian's lame is installed): decoding
-// the whole file against decoding only the frames Mid-30 reads.
-const MP3_SONGS = 2;
-let mp3: { wholeMs: number; partMs: number; perSong: Record<number, number> } | null = null;
-if (spawnSync('lame', ['--version'], { stdio: 'ignore' }).status === 0) {
-  for (let s = 0; s < MP3_SONGS; s++) spawnSync('lame', ['--quiet', '-b', '128', join(dir, `s${s}.wav`), join(dir, `s${s}.mp3`)]);
-  const mp3Rows = ['id,audio,artist,hitScore'];
-  for (let r = 0; r < MP3_SONGS * 6; r++) mp3Rows.push(`m${r},s${r % MP3_SONGS}.mp3,artist${r},0.001`);
-  writeFileSync(join(dir, 'mp3.csv'), mp3Rows.join('\n'));
-  const m = await readManifest(join(dir, 'mp3.csv'));
-  const mFirst = { ...m, rows: m.rows.slice(0, MP3_SONGS) };
-  const mBytes = new Uint8Array(readFileSync(join(dir, 's0.mp3')));
-  const timeAsync = async (f: () => Promise<unknown>, n: number) => {
-    const ts: number[] = [];
-    for (let i = 0; i < n + 1; i++) {
-      const t0 = performance.now();
-      await f();
-      if (i > 0) ts.push(performance.now() - t0);
-    }
-    return ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)];
-  };
-  const info = audioInfo(mBytes)!;
-  const mNeed = resampleInputRange(info.frames, { from: SR, to: 22050, outputRange: range });
-  const wholeMp3 = await timeAsync(() => decodeAudio(mBytes), 3);
-  const partMp3 = await timeAsync(() => decodeAudio(mBytes, { start: mNeed.start, frames: mNeed.length }), 3);
+// The same songs compressed (with Debian's lame, flac and oggenc when installed):
+// decoding the whole file against decoding only the frames Mid-30 reads (Ogg:
+// always whole), and extractFeatures' marginal cost per song.
+const CODED_SONGS = 2;
+interface CodedRow {
+  label: string;
+  wholeMs: number;
+  partMs: number | null;
+  perSong: Record<number, number>;
+}
+const coded: CodedRow[] = [];
+const missing: string[] = [];
+const timeAsync = async (f: () => Promise<unknown>, n: number) => {
+  const ts: number[] = [];
+  for (let i = 0; i < n + 1; i++) {
+    const t0 = performance.now();
+    await f();
+    if (i > 0) ts.push(performance.now() - t0);
+  }
+  return ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)];
+};
+const encoders: Array<{ label: string; ext: string; cmd: string; args: (wav: string, out: string) => string[] }> = [
+  { label: 'MP3 128 kb/s (lame)', ext: 'mp3', cmd: 'lame', args: (w, o) => ['--quiet', '-b', '128', w, o] },
+  { label: 'FLAC level 5 (flac)', ext: 'flac', cmd: 'flac', args: (w, o) => ['--silent', '--force', '-5', '-o', o, w] },
+  { label: 'Ogg Vorbis q4 (oggenc)', ext: 'ogg', cmd: 'oggenc', args: (w, o) => ['--quiet', '-q', '4', '-o', o, w] },
+];
+for (const enc of encoders) {
+  if (spawnSync(enc.cmd, ['--version'], { stdio: 'ignore' }).status !== 0) {
+    missing.push(enc.cmd);
+    continue;
+  }
+  for (let s = 0; s < CODED_SONGS; s++) spawnSync(enc.cmd, enc.args(join(dir, `s${s}.wav`), join(dir, `s${s}.${enc.ext}`)));
+  const codedRows = ['id,audio,artist,hitScore'];
+  for (let r = 0; r < CODED_SONGS * 6; r++) codedRows.push(`c${r},s${r % CODED_SONGS}.${enc.ext},artist${r},0.001`);
+  writeFileSync(join(dir, `${enc.ext}.csv`), codedRows.join('\n'));
+  const m = await readManifest(join(dir, `${enc.ext}.csv`));
+  const mFirst = { ...m, rows: m.rows.slice(0, CODED_SONGS) };
+  const cBytes = new Uint8Array(readFileSync(join(dir, `s0.${enc.ext}`)));
+  const info = audioInfo(cBytes);
+  const wholeMs = await timeAsync(() => decodeAudio(cBytes), 3);
+  let partMs: number | null = null;
+  if (info) {
+    const need = resampleInputRange(info.frames, { from: info.sampleRate, to: 22050, outputRange: range });
+    partMs = await timeAsync(() => decodeAudio(cBytes, { start: need.start, frames: need.length }), 3);
+  }
   const per: Record<number, number> = {};
   for (const jobs of [1, cores]) {
     const t0 = performance.now();
@@ -123,9 +143,9 @@ if (spawnSync('lame', ['--version'], { stdio: 'ignore' }).status === 0) {
     const few = performance.now() - t0;
     const t1 = performance.now();
     await extractFeatures(m, { jobs });
-    per[jobs] = (performance.now() - t1 - few) / (m.rows.length - MP3_SONGS);
+    per[jobs] = (performance.now() - t1 - few) / (m.rows.length - CODED_SONGS);
   }
-  mp3 = { wholeMs: wholeMp3, partMs: partMp3, perSong: per };
+  coded.push({ label: enc.label, wholeMs, partMs, perSong: per });
 }
 
 let peer: number | null = null;
@@ -154,14 +174,19 @@ rowsOut.push(['extractFeatures, 1 thread', perSong[1].toFixed(0), (1000 / perSon
 if (cores > 1) rowsOut.push([`extractFeatures, ${cores} workers`, perSong[cores].toFixed(0), (1000 / perSong[cores]).toFixed(2), peer ? (perSong[cores] / peer).toFixed(2) : '—', `${busy[cores].toFixed(2)} of ${cores}`]);
 rowsOut.push([peer ? 'scipy + numpy, 1 thread (same run)' : 'scipy + numpy: /usr/bin/python3 has no scipy', peer ? peer.toFixed(0) : '—', peer ? (1000 / peer).toFixed(2) : '—', '', '']);
 printTable(rowsOut);
-if (mp3) {
-  console.log(
-    `\n128 kb/s MP3 of the same songs: decoding the whole file ${mp3.wholeMs.toFixed(0)} ms, only the frames Mid-30 reads ` +
-      `${mp3.partMs.toFixed(0)} ms (${(mp3.wholeMs / mp3.partMs).toFixed(1)}× less); extractFeatures ${mp3.perSong[1].toFixed(0)} ms per song on 1 thread, ` +
-      `${mp3.perSong[cores].toFixed(0)} ms on ${cores} workers.`,
-  );
-} else {
-  console.log('\n(MP3 rows skipped: Debian\'s lame is not installed.)');
+if (coded.length > 0) {
+  console.log('');
+  printTable([
+    ['the same songs compressed', 'decode whole (ms)', 'decode Mid-30 part (ms)', 'extractFeatures ms/song, 1 thread', `… ${cores} workers`],
+    ...coded.map((c) => [
+      c.label,
+      c.wholeMs.toFixed(0),
+      c.partMs === null ? 'whole' : `${c.partMs.toFixed(0)} (${(c.wholeMs / c.partMs).toFixed(1)}× less)`,
+      c.perSong[1].toFixed(0),
+      c.perSong[cores].toFixed(0),
+    ]),
+  ]);
 }
+if (missing.length > 0) console.log(`(rows skipped: ${missing.join(', ')} not installed — Debian packages lame, flac, vorbis-tools)`);
 const best = Math.min(perSong[1], perSong[cores]);
 console.log(`\nThe paper's 12k songs: ${((12000 * best) / 3.6e6).toFixed(2)} h of extraction on ${cores} core(s), once (features are cached).`);
