@@ -61,6 +61,9 @@ async function main(): Promise<void> {
     console.log(`decoded:   ${y.length} samples, mono, ${audio.sampleRate} Hz`);
     console.log(`duration:  ${(y.length / audio.sampleRate).toFixed(3)} s`);
     console.log(`peak:      ${peak(y).toFixed(4)} (${(20 * Math.log10(peak(y))).toFixed(2)} dBFS)`);
+    // librosa.load(path, sr=22050, mono=True, offset=0.5, duration=1.0)
+    const clip = await loadAudio(path, { offset: 0.5, duration: 1, mono: true, sampleRate: 22050 });
+    console.log(`offset 0.5 s, duration 1 s: ${clip.channelData[0].length} samples at ${clip.sampleRate} Hz`);
     await middleOnly(new Uint8Array(readFileSync(path)), y);
   } finally {
     cleanup();

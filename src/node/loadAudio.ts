@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { resample, toMono } from '../dsp/index.js';
 import { HitrankError, assertInteger } from '../errors.js';
+import { audioInfo } from '../audio/audioInfo.js';
 import { decodeAudio } from '../audio/decodeAudio.js';
 import type { DecodedAudio } from '../audio/types.js';
 
@@ -30,6 +31,19 @@ export interface LoadAudioOptions {
    * Default `false`: they throw `E_CORRUPT_FILE`.
    */
   allowDecodeErrors?: boolean;
+  /**
+   * Start reading this many seconds into the file (librosa's `offset`):
+   * sample `round(offset · rate)` at the file's own rate. Default 0. WAV,
+   * FLAC and MPEG-1 MP3 files are then decoded only from there.
+   */
+  offset?: number;
+  /**
+   * Read only this many seconds (librosa's `duration`): `round(duration ·
+   * rate)` samples at the file's own rate, fewer at the end of the file.
+   * Default: to the end. Down-mixing and resampling apply to the part read,
+   * as in librosa.
+   */
+  duration?: number;
 }
 
 function withPath(path: string, e: unknown): unknown {
@@ -44,7 +58,8 @@ function withPath(path: string, e: unknown): unknown {
  * MP3, FLAC, Ogg FLAC or Ogg Vorbis, recognised by content (magic bytes), not
  * by extension. Then, if asked, down-mixes to mono and resamples.
  *
- * librosa equivalent: `librosa.load(path, sr=sampleRate ?? None, mono=mono)`.
+ * librosa equivalent: `librosa.load(path, sr=sampleRate ?? None, mono=mono,
+ * offset=offset, duration=duration)`.
  * Unlike librosa, whose defaults are `sr=22050, mono=True`, the defaults here
  * keep the file as it is; pass `{ sampleRate: 22050, mono: true }` for the
  * paper's input. Resampling uses `resample`'s polyphase filter (the
@@ -52,7 +67,7 @@ function withPath(path: string, e: unknown): unknown {
  * above the new Nyquist), not librosa's default soxr.
  *
  * @param path - the file to read.
- * @param opts - optional `sampleRate` and `mono` conversions (defaults: none) and `allowDecodeErrors`.
+ * @param opts - optional `sampleRate` and `mono` conversions (defaults: none), `offset` / `duration` in seconds (default: the whole file) and `allowDecodeErrors`.
  * @returns the (converted) sample rate and one `Float32Array` per channel (one when `mono`).
  * @throws HitrankError `E_IO` naming the path when it cannot be read (missing,
  *   a directory, no permission); `E_UNSUPPORTED` for an unknown format;
@@ -63,6 +78,7 @@ function withPath(path: string, e: unknown): unknown {
  * ```ts
  * const { sampleRate, channelData } = await loadAudio('song.mp3', { sampleRate: 22050, mono: true });
  * const mel = logMel(channelData[0], { sampleRate });
+ * const chorus = await loadAudio('song.mp3', { offset: 60, duration: 30 }); // decodes ≈ 30 s, not the whole song
  * ```
  */
 export async function loadAudio(path: string, opts: LoadAudioOptions = {}): Promise<DecodedAudio> {
@@ -83,9 +99,31 @@ export async function loadAudio(path: string, opts: LoadAudioOptions = {}): Prom
     err.cause = e;
     throw err;
   }
+  const offset = opts.offset ?? 0;
+  if (typeof offset !== 'number' || !Number.isFinite(offset) || offset < 0) {
+    throw new HitrankError('E_PARAM', `offset must be a finite number of seconds ≥ 0, got ${String(offset)}.`);
+  }
+  const duration = opts.duration;
+  if (duration !== undefined && (typeof duration !== 'number' || !Number.isFinite(duration) || duration <= 0)) {
+    throw new HitrankError('E_PARAM', `duration must be a finite number of seconds > 0, got ${String(duration)}.`);
+  }
+  const part = (rate: number) => ({
+    start: Math.round(offset * rate),
+    frames: opts.duration === undefined ? -1 : Math.round(opts.duration * rate),
+  });
   let audio: DecodedAudio;
   try {
-    audio = await decodeAudio(bytes, { allowDecodeErrors: opts.allowDecodeErrors });
+    const whole = offset === 0 && opts.duration === undefined;
+    const info = whole ? null : audioInfo(bytes);
+    audio = await decodeAudio(bytes, { allowDecodeErrors: opts.allowDecodeErrors, ...(info ? part(info.sampleRate) : {}) });
+    if (!whole && !info) {
+      // Length unknown without decoding (Ogg, MPEG-2 MP3): cut the whole decode.
+      const { start, frames } = part(audio.sampleRate);
+      const n = audio.channelData[0]?.length ?? 0;
+      const from = Math.min(start, n);
+      const to = frames === -1 ? n : Math.min(n, from + frames);
+      audio = { sampleRate: audio.sampleRate, channelData: audio.channelData.map((ch) => ch.slice(from, to)) };
+    }
   } catch (e) {
     throw withPath(path, e);
   }

@@ -201,6 +201,34 @@ describe('loadAudio conversions', () => {
   });
 });
 
+describe('loadAudio offset / duration (librosa.load\'s)', () => {
+  for (const name of ['song-44k-stereo-vbr.mp3', 'song-22k-stereo.flac', 'tone-22k-mono.ogg', 'song-22k-mono-mpeg2.mp3']) {
+    it(`${name}: round(offset · rate) … + round(duration · rate) of the whole file, then mono and resampling of that part`, async () => {
+      const whole = await loadAudio(data(name));
+      const sr = whole.sampleRate;
+      const n = whole.channelData[0].length;
+      for (const [offset, duration] of [[0.3, 0.25], [0.01, undefined], [0, 0.1], [n / sr - 0.05, 1], [n / sr + 1, 0.5]] as Array<[number, number | undefined]>) {
+        const part = await loadAudio(data(name), { offset, duration });
+        const from = Math.min(n, Math.round(offset * sr));
+        const to = duration === undefined ? n : Math.min(n, from + Math.round(duration * sr));
+        expect(part.sampleRate).toBe(sr);
+        part.channelData.forEach((ch, c) => expect(Array.from(ch), `${name} ${offset}+${duration}`).toEqual(Array.from(whole.channelData[c].subarray(from, to))));
+      }
+      const conv = await loadAudio(data(name), { offset: 0.3, duration: 0.25, mono: true, sampleRate: 16000 });
+      const from = Math.round(0.3 * sr);
+      const cut = whole.channelData.map((ch) => ch.slice(from, from + Math.round(0.25 * sr)));
+      const want = resample(cut.length > 1 ? toMono(cut) : cut[0], { from: sr, to: 16000 });
+      expect(Array.from(conv.channelData[0])).toEqual(Array.from(want));
+    });
+  }
+
+  it('rejects a negative or non-finite offset and a non-positive duration', async () => {
+    for (const opts of [{ offset: -1 }, { offset: Number.NaN }, { duration: 0 }, { duration: Number.POSITIVE_INFINITY }]) {
+      await expectRejects(loadAudio(data('tone-22k-mono.ogg'), opts), 'E_PARAM');
+    }
+  });
+});
+
 describe('loadAudio errors', () => {
   it('E_IO naming the path for a missing file or a directory', async () => {
     const missing = join(tmp, 'nope', 'song.mp3');
