@@ -19,6 +19,26 @@ export interface AttentionScoreOptions {
   bnAtInference?: BnStatistics;
   /** Divide by the maximum, so scores lie in [0, 1] (as the original). Default `true`. */
   normalize?: boolean;
+  /**
+   * Whole seconds of the song. Default `⌊samples / sampleRate⌋`. When the
+   * audio was resampled from a file at another rate, pass the count at the
+   * file's rate, `⌊file samples / file rate⌋` — what `highlighterFeatures`
+   * counts when a highlighter is trained, and what `extractFeatures` passes;
+   * the two counts differ by one second on rare lengths. At most the default.
+   */
+  seconds?: number;
+}
+
+/**
+ * {@link AttentionScoreOptions.seconds}, checked against the audio.
+ *
+ * @internal
+ */
+export function wholeSeconds(samples: number, rate: number, seconds: number | undefined): number {
+  const own = Math.floor(samples / rate);
+  if (seconds === undefined) return own;
+  assertInteger(seconds, 'seconds', 0, own);
+  return seconds;
 }
 
 /**
@@ -126,7 +146,7 @@ export function attentionScoresFromMel(model: Highlighter, mel: Spectrogram, sec
 export function attentionScores(model: Highlighter, audio: ArrayLike<number>, options: AttentionScoreOptions = {}): Float32Array {
   const rate = options.sampleRate ?? model.config.features.sampleRate;
   assertInteger(rate, 'sampleRate', 1, 1e7);
-  const seconds = Math.floor(audio.length / rate);
+  const seconds = wholeSeconds(audio.length, rate, options.seconds);
   const mel = highlighterMel(audio, { ...model.featureOptions(), inputSampleRate: rate });
   return attentionScoresFromMel(model, mel, seconds, options);
 }

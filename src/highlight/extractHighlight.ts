@@ -8,7 +8,7 @@ import { checkSignal } from '../dsp/stft.js';
 import type { Segment } from '../dsp/midSegment.js';
 import { midSegment } from '../dsp/midSegment.js';
 import type { Highlighter } from '../models/highlighter/index.js';
-import { attentionScores, type AttentionScoreOptions } from './attentionScores.js';
+import { attentionScores, wholeSeconds, type AttentionScoreOptions } from './attentionScores.js';
 import { selectHighlight } from './selectHighlight.js';
 
 /** Options of {@link extractHighlight}, {@link extractHighlights} and {@link midThirty}. */
@@ -67,7 +67,7 @@ export function extractHighlight(audio: ArrayLike<number>, model: Highlighter, o
   assertInteger(rate, 'sampleRate', 1, 1e7);
   const length = options.length ?? 30;
   assertInteger(length, 'length', 1, 1e6);
-  const seconds = Math.floor(y.length / rate);
+  const seconds = wholeSeconds(y.length, rate, options.seconds);
   if (seconds <= length) {
     return { ...cut(y, 0, length, rate), startSecond: 0, endSecond: Math.min(seconds, length), wholeSong: true, scores: null };
   }

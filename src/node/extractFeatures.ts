@@ -360,7 +360,9 @@ class SongProcessor {
       padded = seg.padded;
     } else if (this.setup.segment.kind === 'highlight') {
       if (!this.highlight) await this.init(isMainThread);
-      const h = this.highlight!.extract(y, this.highlight!.model, { sampleRate: f.sampleRate, length: this.setup.segment.seconds });
+      // Whole seconds at the file's rate, as highlighterFeatures counted them when the highlighter was trained.
+      const seconds = Math.floor(sourceSamples / audio.sampleRate);
+      const h = this.highlight!.extract(y, this.highlight!.model, { sampleRate: f.sampleRate, length: this.setup.segment.seconds, seconds });
       y = h.samples;
       padded = h.padded;
     } else if (f.frames !== null) {

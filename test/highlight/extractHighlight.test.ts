@@ -82,6 +82,24 @@ describe('attentionScores', () => {
     rnn.dispose();
   });
 
+  it('seconds: scores the song as its file-rate length, which can be one second shorter than the resampled audio\'s', () => {
+    // 45 s − 1 sample at 16 kHz: 44 whole seconds; resampled to 8 kHz it has 45·8000 samples (ceil), 45 seconds.
+    const y16 = song(45, 'sec', 16000, -1);
+    const y8 = resample(y16, { from: 16000, to: SR });
+    expect(Math.floor(y16.length / 16000)).toBe(44);
+    expect(Math.floor(y8.length / SR)).toBe(45);
+    const fileRate = attentionScores(hl, y8, { seconds: 44 });
+    expect(fileRate.length).toBe(44);
+    // The features training uses for that song: highlighterFeatures at the file's rate.
+    const w = chunkAttention(hl, highlighterFeatures(y16, { ...hl.featureOptions(), inputSampleRate: 16000 }));
+    const expected = perSecondScores(w, 3, 44);
+    const max = Math.max(...expected);
+    expect(Array.from(fileRate)).toEqual(Array.from(expected, (v) => Math.fround(v / max)));
+    expect(attentionScores(hl, y8).length).toBe(45);
+    expect(extractHighlight(y8, hl, { length: 30, seconds: 44 }).scores?.length).toBe(44);
+    expect(code(() => attentionScores(hl, y8, { seconds: 46 }))).toBe('E_PARAM');
+  });
+
   it('rejects audio shorter than every chunk and mels of the wrong height', () => {
     expect(code(() => attentionScores(hl, song(2, 'd')))).toBe('E_TOO_SHORT');
     expect(code(() => attentionScoresFromMel(hl, { data: new Float32Array(10 * 40), shape: [10, 40] }, 10))).toBe('E_SHAPE');

@@ -94,13 +94,14 @@ describe('extractFeatures with an HL-30 segment', () => {
     expect(here.stats.workers).toBe(0);
     here.dataset.mels!.forEach((m, i) => expect(m).toEqual(inWorkers.dataset.mels![i]));
 
-    // By hand: decode → resample to 22050 → extractHighlight → logMel.
+    // By hand: decode → resample to 22050 → extractHighlight (whole seconds counted at the
+    // file's rate, as the highlighter's training features count them) → logMel.
     const { highlighter } = await loadHighlighter(hlA);
     let moved = 0;
     for (const [i, row] of manifest.rows.entries()) {
       const a = await loadAudio(row.audio, { mono: true });
       const y = resample(a.channelData[0], { from: a.sampleRate, to: 22050 });
-      const h = extractHighlight(y, highlighter, { sampleRate: 22050 });
+      const h = extractHighlight(y, highlighter, { sampleRate: 22050, seconds: Math.floor(a.channelData[0].length / a.sampleRate) });
       if (h.startSecond > 0) moved++;
       const S = logMel(h.samples, { sampleRate: 22050 });
       expect(here.dataset.mels![i]).toEqual(S.data);
