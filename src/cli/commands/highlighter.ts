@@ -7,7 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { HitrankError } from '../../errors.js';
-import type { ChunkedMel } from '../../dsp/index.js';
+import { resample, type ChunkedMel } from '../../dsp/index.js';
 import type { HighlighterOptions, HighlighterVariant } from '../../models/highlighter/index.js';
 import type { ExtractStats } from '../../node/index.js';
 import { createProgress, extractHighlighterFeatures, formatDuration, loadAudio, loadHighlighter, readManifest, saveHighlighter } from '../../node/index.js';
@@ -262,9 +262,10 @@ async function runShow(ctx: CliContext): Promise<CliResult> {
     for (const [i, s] of songs.entries()) {
       ctx.signal.throwIfAborted();
       try {
-        const a = await loadAudio(s.path, { mono: true, sampleRate: rate });
-        const y = a.channelData[0];
-        const h = extractHighlight(y, highlighter, { sampleRate: rate, length: 30 });
+        const a = await loadAudio(s.path, { mono: true });
+        const y = a.sampleRate === rate ? a.channelData[0] : resample(a.channelData[0], { from: a.sampleRate, to: rate });
+        // Whole seconds at the file's rate, as extractFeatures and the training features count them.
+        const h = extractHighlight(y, highlighter, { sampleRate: rate, length: 30, seconds: Math.floor(a.channelData[0].length / a.sampleRate) });
         shown.push({ id: s.id, path: s.path, seconds: y.length / rate, start: h.startSecond, end: h.endSecond, wholeSong: h.wholeSong });
       } catch (e) {
         if (!(e instanceof HitrankError)) throw e;
