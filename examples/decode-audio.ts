@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { resample, resampleInputRange, resampledLength, toMono } from '../src/dsp/index.js';
-import { audioInfo, decodeAudio, encodeWav, loadAudio, writeFileAtomic } from '../src/node/index.js';
+import { audioInfo, decodeAudio, decodeWav, encodeWav, loadAudio, sniffAudioFormat, wavInfo, writeFileAtomic } from '../src/node/index.js';
 
 /** A 2-s stereo C-major chord at 44.1 kHz with a little seeded noise; the right channel lags by 5 ms. */
 function synthChord(seed: string): { sampleRate: number; channelData: Float32Array[] } {
@@ -64,7 +64,14 @@ async function main(): Promise<void> {
     // librosa.load(path, sr=22050, mono=True, offset=0.5, duration=1.0)
     const clip = await loadAudio(path, { offset: 0.5, duration: 1, mono: true, sampleRate: 22050 });
     console.log(`offset 0.5 s, duration 1 s: ${clip.channelData[0].length} samples at ${clip.sampleRate} Hz`);
-    await middleOnly(new Uint8Array(readFileSync(path)), y);
+    const bytes = new Uint8Array(readFileSync(path));
+    if (sniffAudioFormat(bytes).format === 'wav') {
+      // soundfile.info / soundfile.read(start=, frames=) for WAV files.
+      const w = wavInfo(bytes);
+      const first = decodeWav(bytes, { start: 0, frames: Math.min(w.frames, 441) });
+      console.log(`wav:       ${w.channels} ch, ${w.bitsPerSample}-bit ${w.encoding}, ${w.frames} frames; first 10 ms read alone: ${first.channelData[0].length} frames`);
+    }
+    await middleOnly(bytes, y);
   } finally {
     cleanup();
   }
