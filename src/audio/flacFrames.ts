@@ -154,6 +154,7 @@ export function locateFlacFrames(b: Uint8Array, info: FlacStreamInfo, first: num
       jumps++;
     } else p++;
   }
+  if (at < 0) return null;
   const out: Array<[number, number]> = [];
   let start = at;
   for (let f = first; f <= last; f++) {
