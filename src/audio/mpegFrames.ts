@@ -87,6 +87,8 @@ export function indexMpegFrames(b: Uint8Array): MpegFrameIndex | null {
   const side = first.version === 3 ? (first.channels === 1 ? 17 : 32) : first.channels === 1 ? 9 : 17;
   const x = p + 4 + (first.crc ? 2 : 0) + side;
   const tag = ascii(b, x, 4);
+  // A Fraunhofer VBRI header (32 bytes after the frame header): how a decoder treats it varies, so decode whole.
+  if (ascii(b, p + 4 + 32, 4) === 'VBRI') return null;
   if ((tag === 'Xing' || tag === 'Info') && x + 8 <= b.length) {
     infoFrame = p;
     const flags = (b[x + 4] << 24) | (b[x + 5] << 16) | (b[x + 6] << 8) | b[x + 7];
