@@ -46,6 +46,16 @@ function header(b: Uint8Array, p: number): { version: number; rate: number; chan
   return { version, rate, channels: b[p + 3] >> 6 === 3 ? 1 : 2, length, spf: version === 3 ? 1152 : 576, crc: (b[p + 1] & 1) === 0 };
 }
 
+/** CRC-16/ARC (the LAME tag's checksum). */
+function crc16(b: Uint8Array, from: number, n: number): number {
+  let c = 0;
+  for (let i = from; i < from + n && i < b.length; i++) {
+    c ^= b[i];
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xa001 : c >>> 1;
+  }
+  return c;
+}
+
 function id3v2Size(b: Uint8Array, p: number): number {
   if (p + 10 > b.length || b[p] !== 0x49 || b[p + 1] !== 0x44 || b[p + 2] !== 0x33) return 0;
   const size = ((b[p + 6] & 0x7f) << 21) | ((b[p + 7] & 0x7f) << 14) | ((b[p + 8] & 0x7f) << 7) | (b[p + 9] & 0x7f);
@@ -93,7 +103,9 @@ export function indexMpegFrames(b: Uint8Array): MpegFrameIndex | null {
     infoFrame = p;
     const flags = (b[x + 4] << 24) | (b[x + 5] << 16) | (b[x + 6] << 8) | b[x + 7];
     let q = x + 8 + (flags & 1 ? 4 : 0) + (flags & 2 ? 4 : 0) + (flags & 4 ? 100 : 0) + (flags & 8 ? 4 : 0);
-    if (ascii(b, q, 4) === 'LAME' && q + 24 <= b.length) {
+    if (ascii(b, q, 4) === 'LAME' && q + 36 <= b.length) {
+      // The tag's own CRC-16 (of the frame's first 190 bytes): a damaged tag cannot be trusted for the layout.
+      if (((b[q + 34] << 8) | b[q + 35]) !== crc16(b, p, 190)) return null;
       q += 21;
       const delay = (b[q] << 4) | (b[q + 1] >> 4);
       const padding = ((b[q + 1] & 0x0f) << 8) | b[q + 2];

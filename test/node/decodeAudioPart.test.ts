@@ -81,6 +81,12 @@ describe('decodeAudio of part of an MP3', () => {
     expect(indexMpegFrames(bytes.subarray(0, ix.offsets[ix.offsets.length - 1] - 3))).toBeNull();
     // Not MPEG audio at all.
     expect(indexMpegFrames(data('tone-22k-mono.ogg'))).toBeNull();
+    // A LAME tag whose CRC does not match (a damaged gapless tag).
+    const tagged = data('song-44k-stereo-cbr.mp3').slice();
+    const info = indexMpegFrames(tagged)!.infoFrame;
+    expect(info).toBeGreaterThan(0);
+    tagged[info + 156 + 21] ^= 0x10; // the encoder delay
+    expect(indexMpegFrames(tagged)).toBeNull();
     // A Fraunhofer VBRI header in the first frame.
     const vbri = data('song-48k-mono-notag.mp3').slice();
     vbri.set([0x56, 0x42, 0x52, 0x49], indexMpegFrames(vbri)!.offsets[0] + 36);
