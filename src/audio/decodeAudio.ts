@@ -9,6 +9,7 @@
  */
 import { HitrankError } from '../errors.js';
 import { decodeWav } from './decodeWav.js';
+import { checkFrameRequest, clampFrames, sliceFrames } from './frameRange.js';
 import { locateFlacFrames, readFlacStreamInfo, readSeekableFlac } from './flacFrames.js';
 import { indexMpegFrames, mpegSampleLayout } from './mpegFrames.js';
 import { mpegChannels, sniffAudioFormat } from './sniffAudioFormat.js';
@@ -167,10 +168,7 @@ export async function decodeAudio(bytes: Uint8Array | ArrayBuffer, options: Deco
     throw new HitrankError('E_PARAM', `decodeAudio expects a Uint8Array or ArrayBuffer, got ${typeof bytes}.`);
   }
   const data = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const start = options.start ?? 0;
-  if (!Number.isInteger(start) || start < 0) throw new HitrankError('E_PARAM', `decodeAudio: start must be a frame index (integer ≥ 0), got ${start}.`);
-  const want = options.frames ?? -1;
-  if (!Number.isInteger(want) || want < -1) throw new HitrankError('E_PARAM', `decodeAudio: frames must be a frame count (integer ≥ 0) or -1 for all, got ${want}.`);
+  const range = checkFrameRequest(options.start, options.frames, 'decodeAudio');
   const sniff = sniffAudioFormat(data);
   if (sniff.format === undefined) {
     throw new HitrankError(
@@ -178,22 +176,18 @@ export async function decodeAudio(bytes: Uint8Array | ArrayBuffer, options: Deco
       `cannot decode ${sniff.found}; supported formats are WAV, MP3 (MPEG audio), FLAC, Ogg FLAC and Ogg Vorbis.`,
     );
   }
-  if (sniff.format === 'wav') return decodeWav(data, { start, frames: want });
-  const whole = start === 0 && want === -1;
+  if (sniff.format === 'wav') return decodeWav(data, range);
+  const whole = range.start === 0 && range.frames === -1;
   if (!whole && sniff.format === 'mp3') {
-    const part = await decodeMp3Part(data, start, want);
+    const part = await decodeMp3Part(data, range.start, range.frames);
     if (part) return part;
   }
   if (!whole && sniff.format === 'flac') {
-    const part = await decodeFlacPart(data, sniff.audioStart, start, want);
+    const part = await decodeFlacPart(data, sniff.audioStart, range.start, range.frames);
     if (part) return part;
   }
   const out = await decodeCompressed(data, sniff.format, sniff.audioStart, options);
-  if (whole) return out;
-  const n = out.channelData[0].length;
-  const from = Math.min(start, n);
-  const to = want === -1 ? n : Math.min(n, from + want);
-  return { sampleRate: out.sampleRate, channelData: out.channelData.map((ch) => ch.slice(from, to)) };
+  return whole ? out : sliceFrames(out, range);
 }
 
 /** Decodes a whole compressed file (everything but WAV). */
@@ -290,8 +284,7 @@ export async function decodeMp3Part(data: Uint8Array, start: number, frames: num
   if (!layout) return null;
   const spf = ix.samplesPerFrame;
   const nf = ix.offsets.length - 1;
-  const from = Math.min(start, layout.length);
-  const to = frames === -1 ? layout.length : Math.min(layout.length, from + frames);
+  const { from, to } = clampFrames({ start, frames }, layout.length);
   if (to <= from) return { sampleRate: ix.sampleRate, channelData: Array.from({ length: ix.channels }, () => new Float32Array(0)) };
   // Positions in the output of the audio frames (frame k gives k·spf … (k + 1)·spf − 1).
   const p0 = from + layout.skip;
@@ -331,8 +324,7 @@ export async function decodeFlacPart(data: Uint8Array, audioStart: number, start
   const info = readSeekableFlac(data, audioStart);
   if (!info) return null;
   const total = info.totalSamples;
-  const from = Math.min(start, total);
-  const to = frames === -1 ? total : Math.min(total, from + frames);
+  const { from, to } = clampFrames({ start, frames }, total);
   if (to <= from) return { sampleRate: info.sampleRate, channelData: Array.from({ length: info.channels }, () => new Float32Array(0)) };
   const bs = info.blockSize;
   const f0 = Math.floor(from / bs);

@@ -6,6 +6,7 @@
  * @module
  */
 import { HitrankError } from '../errors.js';
+import { checkFrameRequest, clampFrames } from './frameRange.js';
 import type { DecodedAudio } from './types.js';
 
 const WAVE_FORMAT_PCM = 0x0001;
@@ -260,12 +261,8 @@ function findChunks(r: ByteReader, riffSize: number, isRf64: boolean): { fmt?: C
  */
 export function decodeWav(bytes: Uint8Array | ArrayBuffer, options: DecodeWavOptions = {}): DecodedAudio {
   const { r, f, data, frames: total } = parseWav(bytes);
-  const start = options.start ?? 0;
-  if (!Number.isInteger(start) || start < 0) throw new HitrankError('E_PARAM', `decodeWav: start must be a frame index (integer ≥ 0), got ${start}.`);
-  const want = options.frames ?? -1;
-  if (!Number.isInteger(want) || want < -1) throw new HitrankError('E_PARAM', `decodeWav: frames must be a frame count (integer ≥ 0) or -1 for all, got ${want}.`);
-  const from = Math.min(start, total);
-  const frames = want === -1 ? total - from : Math.min(want, total - from);
+  const { from, to } = clampFrames(checkFrameRequest(options.start, options.frames, 'decodeWav'), total);
+  const frames = to - from;
   const channelData: Float32Array[] = [];
   for (let c = 0; c < f.channels; c++) channelData.push(new Float32Array(frames));
   readSamples(r, data.offset + from * f.blockAlign, frames, f, channelData);

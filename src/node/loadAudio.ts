@@ -9,6 +9,7 @@ import { resample, toMono } from '../dsp/index.js';
 import { HitrankError, assertInteger } from '../errors.js';
 import { audioInfo } from '../audio/audioInfo.js';
 import { decodeAudio } from '../audio/decodeAudio.js';
+import { sliceFrames } from '../audio/frameRange.js';
 import type { DecodedAudio } from '../audio/types.js';
 
 /** Options of {@link loadAudio}. */
@@ -116,14 +117,8 @@ export async function loadAudio(path: string, opts: LoadAudioOptions = {}): Prom
     const whole = offset === 0 && opts.duration === undefined;
     const info = whole ? null : audioInfo(bytes);
     audio = await decodeAudio(bytes, { allowDecodeErrors: opts.allowDecodeErrors, ...(info ? part(info.sampleRate) : {}) });
-    if (!whole && !info) {
-      // Length unknown without decoding (Ogg, MPEG-2 MP3): cut the whole decode.
-      const { start, frames } = part(audio.sampleRate);
-      const n = audio.channelData[0]?.length ?? 0;
-      const from = Math.min(start, n);
-      const to = frames === -1 ? n : Math.min(n, from + frames);
-      audio = { sampleRate: audio.sampleRate, channelData: audio.channelData.map((ch) => ch.slice(from, to)) };
-    }
+    // Length unknown without decoding (Ogg, MPEG-2 MP3): cut the whole decode.
+    if (!whole && !info) audio = sliceFrames(audio, part(audio.sampleRate));
   } catch (e) {
     throw withPath(path, e);
   }
