@@ -7,16 +7,9 @@ import { audioInfo, decodeAudio, encodeWav } from '../../src/audio/index.js';
 import { decodeFlacPart, decodeMp3Part } from '../../src/audio/decodeAudio.js';
 import { locateFlacFrames, readSeekableFlac as readFlacStreamInfo } from '../../src/audio/flacFrames.js';
 import { indexMpegFrames, mpegSampleLayout } from '../../src/audio/mpegFrames.js';
+import { sameBits } from '../helpers/bits.js';
 
 const data = (name: string) => new Uint8Array(readFileSync(new URL(`./data/${name}`, import.meta.url)));
-
-function sameBits(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  const x = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const y = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
-  return true;
-}
 
 const MPEG1 = ['song-44k-stereo-cbr.mp3', 'song-44k-stereo-vbr.mp3', 'song-48k-mono-notag.mp3', 'tone-44k-stereo.mp3'];
 

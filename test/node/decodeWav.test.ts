@@ -4,6 +4,7 @@ import { HitrankError } from '../../src/errors.js';
 import { decodeWav, encodeWav, wavInfo } from '../../src/node/index.js';
 import { readF32, readRaw } from '../helpers/fixtures.js';
 import { ascii, buildRiff, fmtBody, pcm16Body } from './wavBuilder.js';
+import { sameBits } from '../helpers/bits.js';
 
 function expectHitrank(fn: () => unknown, code: string, message?: RegExp): void {
   let caught: unknown;
@@ -32,14 +33,6 @@ function quantised(x: Float32Array, bits: number): Float32Array {
     if (frac > 0.5 || (frac === 0.5 && r % 2 !== 0)) r += 1;
     return Math.min(s - 1, Math.max(-s, r)) / s;
   });
-}
-
-function sameBits(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return false;
-  return true;
 }
 
 describe('decodeWav on the music30 fixture', () => {

@@ -10,6 +10,7 @@ import { highlighterFeatures, resampledLength, type ChunkedMel, type Highlighter
 import { extractFeatures, extractHighlighterFeatures, loadAudio } from '../../src/node/index.js';
 import type { ManifestRow } from '../../src/data/index.js';
 import { chirp, noise, sine } from './synth.js';
+import { sameBits } from '../helpers/bits.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hitrank-hlextract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,10 +37,6 @@ beforeAll(() => {
   add('mono22', 'mono22.wav');
   add('missing', 'missing.wav');
 });
-
-function sameBits(a: Float32Array, b: Float32Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-}
 
 async function reference(path: string, opts: HighlighterFeatureOptions = {}): Promise<ChunkedMel> {
   const a = await loadAudio(path, { mono: true });
