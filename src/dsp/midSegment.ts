@@ -47,12 +47,25 @@ export function midSegment(signal: ArrayLike<number>, opts: MidSegmentOptions = 
   const n = y.length;
   const samples = new Float32Array(L);
   if (n >= L) {
-    const start = Math.floor((n - L) / 2);
+    const { start } = middleRange(n, L);
     samples.set(y.subarray(start, start + L));
     return { samples, start, end: start + L, padded: false };
   }
   samples.set(y);
   return { samples, start: 0, end: n, padded: true };
+}
+
+/**
+ * Where {@link midSegment} cuts `length` samples from `n` (`n ≥ length`):
+ * start `⌊(n − length) / 2⌋`. Shared with code that computes only that part.
+ *
+ * @param n - samples in the signal.
+ * @param length - samples in the segment.
+ * @returns the range.
+ * @internal
+ */
+export function middleRange(n: number, length: number): { start: number; length: number } {
+  return { start: Math.floor((n - length) / 2), length };
 }
 
 /** Result of {@link midFrames}. */

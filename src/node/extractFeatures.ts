@@ -25,6 +25,7 @@ import {
   type LogMelOptions,
 } from '../dsp/index.js';
 import { resolveHighlighterFeatures } from '../dsp/highlighterFeatures.js';
+import { middleRange } from '../dsp/midSegment.js';
 import { callerModuleFile, workerEntry } from './workerModule.js';
 import { HitrankError, type HitrankErrorCode } from '../errors.js';
 import {
@@ -350,7 +351,7 @@ class SongProcessor {
       // Mid-S: resample only the middle S seconds (same samples as resampling the whole song, then cutting).
       const nOut = resampledLength(y.length, audio.sampleRate, f.sampleRate);
       const L = this.setup.segment.kind === 'mid' ? this.segmentSamples : -1;
-      const outputRange = L > 0 && nOut > L ? { start: Math.floor((nOut - L) / 2), length: L } : undefined;
+      const outputRange = L > 0 && nOut > L ? middleRange(nOut, L) : undefined;
       y = resample(y, { from: audio.sampleRate, to: f.sampleRate, outputRange });
     }
     let padded = false;
@@ -396,7 +397,7 @@ async function midOfFile(
   const n = info.frames;
   const nOut = resampledLength(n, info.sampleRate, sampleRate);
   if (n === 0 || nOut <= segmentSamples) return null; // short songs: padded by midSegment on the full path
-  const outputRange = { start: Math.floor((nOut - segmentSamples) / 2), length: segmentSamples };
+  const outputRange = middleRange(nOut, segmentSamples);
   const need = resampleInputRange(n, { from: info.sampleRate, to: sampleRate, outputRange });
   const audio = await decodeAudio(bytes, { start: need.start, frames: need.length });
   const mono = audio.channelData.length > 1 ? toMono(audio.channelData) : audio.channelData[0];
