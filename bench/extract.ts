@@ -18,7 +18,7 @@ import seedrandom from 'seedrandom';
 import { audioInfo, decodeAudio, decodeWav, encodeWav, wavInfo } from '../src/audio/index.js';
 import { logMel, midSegment, resample, resampleInputRange, resampledLength, toMono } from '../src/dsp/index.js';
 import { extractFeatures, readManifest } from '../src/node/index.js';
-import { medianMs, printTable } from './timing.js';
+import { medianMs, medianMsAsync, printTable } from './timing.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const melFixtures = resolve(here, '..', '..', 'shared', 'fixtures', 'mel');
@@ -103,15 +103,6 @@ interface CodedRow {
 }
 const coded: CodedRow[] = [];
 const missing: string[] = [];
-const timeAsync = async (f: () => Promise<unknown>, n: number) => {
-  const ts: number[] = [];
-  for (let i = 0; i < n + 1; i++) {
-    const t0 = performance.now();
-    await f();
-    if (i > 0) ts.push(performance.now() - t0);
-  }
-  return ts.sort((a, b) => a - b)[Math.floor(ts.length / 2)];
-};
 const encoders: Array<{ label: string; ext: string; cmd: string; args: (wav: string, out: string) => string[] }> = [
   { label: 'MP3 128 kb/s (lame)', ext: 'mp3', cmd: 'lame', args: (w, o) => ['--quiet', '-b', '128', w, o] },
   { label: 'FLAC level 5 (flac)', ext: 'flac', cmd: 'flac', args: (w, o) => ['--silent', '--force', '-5', '-o', o, w] },
@@ -130,11 +121,11 @@ for (const enc of encoders) {
   const mFirst = { ...m, rows: m.rows.slice(0, CODED_SONGS) };
   const cBytes = new Uint8Array(readFileSync(join(dir, `s0.${enc.ext}`)));
   const info = audioInfo(cBytes);
-  const wholeMs = await timeAsync(() => decodeAudio(cBytes), 3);
+  const wholeMs = await medianMsAsync(() => decodeAudio(cBytes), 3);
   let partMs: number | null = null;
   if (info) {
     const need = resampleInputRange(info.frames, { from: info.sampleRate, to: 22050, outputRange: range });
-    partMs = await timeAsync(() => decodeAudio(cBytes, { start: need.start, frames: need.length }), 3);
+    partMs = await medianMsAsync(() => decodeAudio(cBytes, { start: need.start, frames: need.length }), 3);
   }
   const per: Record<number, number> = {};
   for (const jobs of [1, cores]) {

@@ -13,6 +13,19 @@ export function medianMs(fn: () => unknown, iters = 20): number {
   return ts[ts.length >> 1];
 }
 
+/** {@link medianMs} for async work: median wall time in ms of `iters` awaited calls after `warmup` of them. */
+export async function medianMsAsync(fn: () => Promise<unknown>, iters: number, warmup = 1): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const ts: number[] = [];
+  for (let i = 0; i < iters; i++) {
+    const t = performance.now();
+    await fn();
+    ts.push(performance.now() - t);
+  }
+  ts.sort((a, b) => a - b);
+  return ts[ts.length >> 1];
+}
+
 /** Prints rows as an aligned text table (first row = header). */
 export function printTable(rows: string[][]): void {
   const w = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
