@@ -213,12 +213,14 @@ export interface ExtractFeaturesResult {
   melShape: [number, number];
 }
 
-interface SongTask {
+/** @internal One song for a worker: its row index and audio path. */
+export interface SongTask {
   index: number;
   audio: string;
 }
 
-interface SongResult {
+/** @internal What a worker returns for one song. */
+export interface SongResult {
   index: number;
   status: 'cached' | 'extracted' | 'failed';
   data?: Float32Array;
@@ -230,7 +232,8 @@ interface SongResult {
   error?: { code: string; message: string };
 }
 
-interface WorkerSetup {
+/** @internal The recipe every worker thread is started with. */
+export interface WorkerSetup {
   features: FeaturePreset;
   segment: SegmentChoice;
   cacheDir: string | undefined;
@@ -244,8 +247,8 @@ interface WorkerSetup {
 
 const WORKER_FLAG = '__hitrankFeatureWorker';
 
-/** Per-thread state: the extractor (FFT plan, filterbank) is built once. */
-class SongProcessor {
+/** @internal Per-thread state: the extractor (FFT plan, filterbank) is built once. */
+export class SongProcessor {
   private readonly extractor: LogMelExtractor;
   private readonly specJson: string;
   readonly shape: [number, number];
@@ -487,6 +490,82 @@ function checkRows(rows: readonly ManifestRow[]): void {
 }
 
 /**
+ * What {@link extractFeatures} and `streamFeatures` resolve before any work:
+ * the rows, the recipe, the segment (and its highlighter), the worker setup
+ * and the thread count.
+ *
+ * @internal
+ */
+export interface PreparedRun {
+  rows: readonly ManifestRow[];
+  tagNames: string[] | undefined;
+  features: FeaturePreset;
+  segment: SegmentChoice;
+  highlighter: SavedHighlighterInfo | undefined;
+  setup: WorkerSetup;
+  jobs: number;
+}
+
+/**
+ * Checks the input and options shared by {@link extractFeatures} and
+ * `streamFeatures`, resolves the recipe and segment and clears stale
+ * temporary files from the cache.
+ *
+ * @internal
+ */
+export async function prepareRun(
+  input: Pick<Manifest, 'rows' | 'tagNames'> | readonly ManifestRow[],
+  options: Omit<ExtractFeaturesOptions, 'collect'>,
+  keepData: boolean,
+): Promise<PreparedRun> {
+  const rows: readonly ManifestRow[] = Array.isArray(input) ? input : (input as Manifest)?.rows;
+  const tagNames = Array.isArray(input) ? undefined : (input as Manifest).tagNames;
+  checkRows(rows);
+  const featOpts: LogMelOptions = typeof options.features === 'string' ? { preset: options.features } : (options.features ?? {});
+  const features: FeaturePreset = { ...new LogMelExtractor(featOpts).features };
+  const { segment, highlighter } = await resolveSegment(options.segment, features);
+  let jobs = options.jobs ?? availableParallelism();
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 1024) throw new HitrankError('E_PARAM', `jobs must be an integer in [1, 1024], got ${jobs}.`);
+  jobs = Math.min(jobs, rows.length);
+  options.signal?.throwIfAborted();
+  const cacheDir = options.cacheDir;
+  if (cacheDir !== undefined) await removeStaleTempFiles(cacheDir);
+  const setup: WorkerSetup = { features, segment, cacheDir, collect: keepData };
+  if (highlighter) {
+    setup.highlighterDir = highlighter.dir;
+    setup.backend = options.backend ?? (await currentTfjsBackend()) ?? 'wasm';
+    if (options.backendModule !== undefined) setup.backendModule = options.backendModule;
+  }
+  return { rows, tagNames, features, segment, highlighter, setup, jobs };
+}
+
+/** @internal Counts finished songs and reports {@link ExtractProgress}. */
+export class ProgressCounter {
+  readonly state: ExtractProgress;
+  /** Cache files that failed verification and were re-extracted. */
+  corrupt = 0;
+
+  constructor(
+    private readonly rows: readonly ManifestRow[],
+    private readonly onProgress: ((p: ExtractProgress) => void) | undefined,
+  ) {
+    this.state = { done: 0, total: rows.length, cached: 0, extracted: 0, failed: 0, id: '' };
+  }
+
+  /** Counts one finished song and calls `onProgress` (which may throw: the run stops). */
+  count(r: SongResult): void {
+    const p = this.state;
+    p.done++;
+    if (r.status === 'cached') p.cached++;
+    else if (r.status === 'extracted') p.extracted++;
+    else p.failed++;
+    if (r.corrupt) this.corrupt++;
+    p.id = this.rows[r.index].id;
+    this.onProgress?.({ ...p });
+  }
+}
+
+/**
  * Computes the features of every song of a manifest (DESIGN.md §4): per song,
  * read the file → decode (WAV / MP3 / FLAC / Ogg Vorbis) → down-mix to mono
  * (channel mean) → resample to the preset's rate (`resample`) → the segment
@@ -540,20 +619,15 @@ export async function extractFeatures(
   options: ExtractFeaturesOptions = {},
 ): Promise<ExtractFeaturesResult> {
   const t0 = performance.now();
-  const rows: readonly ManifestRow[] = Array.isArray(input) ? input : (input as Manifest)?.rows;
-  const tagNames = Array.isArray(input) ? undefined : (input as Manifest).tagNames;
-  checkRows(rows);
   const collect = options.collect ?? true;
   if (collect !== true && collect !== false && collect !== 'songs') {
     throw new HitrankError('E_PARAM', `collect must be true, false or 'songs', got ${JSON.stringify(collect)}.`);
   }
-  const cacheDir = options.cacheDir;
-  if (collect === false && cacheDir === undefined) {
+  if (collect === false && options.cacheDir === undefined) {
     throw new HitrankError('E_PARAM', 'collect: false keeps nothing unless a cacheDir is given.');
   }
-  const featOpts: LogMelOptions = typeof options.features === 'string' ? { preset: options.features } : (options.features ?? {});
-  const features: FeaturePreset = { ...new LogMelExtractor(featOpts).features };
-  const { segment, highlighter } = await resolveSegment(options.segment, features);
+  const run = await prepareRun(input, options, collect !== false);
+  const { rows, tagNames, features, segment, highlighter, setup, jobs } = run;
   if (collect === true && segment.kind === 'whole' && features.frames === null) {
     throw new HitrankError(
       'E_PARAM',
@@ -562,30 +636,13 @@ export async function extractFeatures(
     );
   }
   const n = rows.length;
-  let jobs = options.jobs ?? availableParallelism();
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 1024) throw new HitrankError('E_PARAM', `jobs must be an integer in [1, 1024], got ${jobs}.`);
-  jobs = Math.min(jobs, n);
   const signal = options.signal;
-  signal?.throwIfAborted();
-
-  if (cacheDir !== undefined) await removeStaleTempFiles(cacheDir);
-  const setup: WorkerSetup = { features, segment, cacheDir, collect: collect !== false };
-  if (highlighter) {
-    setup.highlighterDir = highlighter.dir;
-    setup.backend = options.backend ?? (await currentTfjsBackend()) ?? 'wasm';
-    if (options.backendModule !== undefined) setup.backendModule = options.backendModule;
-  }
   const local = new SongProcessor(setup);
   const results: (SongResult | undefined)[] = new Array(n);
-  const progress: ExtractProgress = { done: 0, total: n, cached: 0, extracted: 0, failed: 0, id: '' };
+  const progress = new ProgressCounter(rows, options.onProgress);
   const record = (r: SongResult): void => {
     results[r.index] = r;
-    progress.done++;
-    if (r.status === 'cached') progress.cached++;
-    else if (r.status === 'extracted') progress.extracted++;
-    else progress.failed++;
-    progress.id = rows[r.index].id;
-    options.onProgress?.({ ...progress });
+    progress.count(r);
   };
   const tasks: SongTask[] = rows.map((r, index) => ({ index, audio: r.audio }));
 
@@ -598,7 +655,7 @@ export async function extractFeatures(
         record(await local.process(t));
       }
     } else {
-      workersUsed = await runPool(tasks, jobs, setup, record, signal);
+      workersUsed = await runPool(arrayQueue(tasks), jobs, setup, record, signal).done;
       // Workers that could not start leave their songs to this thread.
       for (const t of tasks) {
         if (results[t.index] === undefined) {
@@ -666,9 +723,9 @@ export async function extractFeatures(
     melShape,
     stats: {
       total: n,
-      cached: progress.cached,
-      extracted: progress.extracted,
-      failed: progress.failed,
+      cached: progress.state.cached,
+      extracted: progress.state.extracted,
+      failed: progress.state.failed,
       corrupt,
       workers: workersUsed,
       seconds: (performance.now() - t0) / 1000,
@@ -677,36 +734,81 @@ export async function extractFeatures(
 }
 
 /**
+ * Where the pool takes its songs from. `take` returns the next task,
+ * `null` when none may start now (the pool waits for {@link SongPool.kick}),
+ * or `undefined` when every task has been handed out.
+ *
+ * @internal
+ */
+export interface TaskQueue {
+  take(): SongTask | null | undefined;
+  /** Tasks not yet handed out (a crashed worker is replaced only while some remain). */
+  readonly left: number;
+  /** All tasks of the run (bounds the number of crashes tolerated). */
+  readonly total: number;
+}
+
+/** @internal A {@link TaskQueue} over a fixed list, never waiting. */
+export function arrayQueue(tasks: readonly SongTask[]): TaskQueue {
+  let next = 0;
+  return {
+    take: () => (next < tasks.length ? tasks[next++] : undefined),
+    get left() {
+      return tasks.length - next;
+    },
+    total: tasks.length,
+  };
+}
+
+/** @internal A running worker pool. */
+export interface SongPool {
+  /**
+   * Settles when the pool is done: resolves with the number of workers that
+   * started once the queue is empty and every task came back (or when the
+   * workers could not start: then the songs not taken are the caller's), or
+   * rejects when a worker cannot load the segment's highlighter, on abort,
+   * or when `record` throws.
+   */
+  done: Promise<number>;
+  /** Hands tasks to the workers parked on a `null` from the queue. */
+  kick(): void;
+  /** Terminates every worker; `done` resolves (nothing more is recorded). */
+  stop(): void;
+}
+
+/**
  * Runs tasks on `jobs` worker threads. A worker that crashes fails its song
  * (`E_INTERNAL`) and is replaced; if workers cannot start at all, the songs
  * they did not take are left for the caller (results stay undefined).
  *
- * @returns the number of workers that started.
+ * @internal
  */
-async function runPool(
-  tasks: SongTask[],
+export function runPool(
+  queue: TaskQueue,
   jobs: number,
   setup: WorkerSetup,
   record: (r: SongResult) => void,
   signal: AbortSignal | undefined,
-): Promise<number> {
+): SongPool {
   let boot: { spec: string | URL; eval: boolean };
   try {
     boot = workerEntry(callerModuleFile('use jobs: 1', typeof __filename === 'string' ? __filename : undefined));
   } catch {
-    return 0; // the caller runs every song in-process
+    return { done: Promise.resolve(0), kick: () => undefined, stop: () => undefined }; // the caller runs every song in-process
   }
-  let next = 0;
   let started = 0;
   let crashes = 0;
   const live = new Set<Worker>();
+  const parked = new Set<() => void>();
+  let finish: (err?: unknown) => void = () => undefined;
 
-  return new Promise<number>((resolvePool, rejectPool) => {
+  const done = new Promise<number>((resolvePool, rejectPool) => {
     let settled = false;
-    const finish = (err?: unknown): void => {
+    finish = (err?: unknown): void => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
+      parked.clear();
       const all = [...live];
       live.clear();
       for (const w of all) void w.terminate();
@@ -717,7 +819,7 @@ async function runPool(
     signal?.addEventListener('abort', onAbort, { once: true });
 
     const spawn = (): void => {
-      if (settled || next >= tasks.length) return;
+      if (settled || queue.left === 0) return;
       let ready = false;
       let current: SongTask | undefined;
       const worker = new Worker(boot.spec, {
@@ -728,9 +830,13 @@ async function runPool(
       });
       live.add(worker);
       const give = (): void => {
-        if (settled) return;
-        if (next < tasks.length) {
-          current = tasks[next++];
+        if (settled || !live.has(worker)) return;
+        const t = queue.take();
+        if (t === null) {
+          current = undefined;
+          parked.add(give);
+        } else if (t !== undefined) {
+          current = t;
           worker.postMessage({ type: 'task', task: current });
         } else {
           current = undefined;
@@ -740,6 +846,7 @@ async function runPool(
         }
       };
       worker.on('message', (msg: { type: 'ready' } | { type: 'result'; result: SongResult } | { type: 'initFailed'; code: string; message: string }) => {
+        if (settled) return; // stopped: a result still in the port is dropped
         if (msg.type === 'initFailed') {
           // The highlighter (or its backend) cannot be loaded: no song can be done, stop the run.
           finish(new HitrankError(msg.code as HitrankErrorCode, msg.message));
@@ -763,6 +870,7 @@ async function runPool(
       const die = (why: string): void => {
         if (!live.has(worker) || settled) return;
         live.delete(worker);
+        parked.delete(give);
         void worker.terminate();
         if (current) {
           const t = current;
@@ -775,7 +883,7 @@ async function runPool(
           return;
         }
         crashes++;
-        if (crashes <= tasks.length && next < tasks.length) spawn();
+        if (crashes <= queue.total && queue.left > 0) spawn();
         else if (live.size === 0) finish();
       };
       worker.on('error', (e) => die(e instanceof Error ? e.message : String(e)));
@@ -783,6 +891,15 @@ async function runPool(
     };
     for (let k = 0; k < jobs; k++) spawn();
   });
+  return {
+    done,
+    kick: () => {
+      const waiting = [...parked];
+      parked.clear();
+      for (const give of waiting) give();
+    },
+    stop: () => finish(),
+  };
 }
 
 /** Options of {@link extractHighlighterFeatures}. */
