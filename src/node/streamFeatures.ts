@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { ManifestRow } from '../data/index.js';
+import type { HitDataset, ManifestRow } from '../data/index.js';
 import type { FeaturePreset } from '../dsp/index.js';
 import { HitrankError } from '../errors.js';
 import {
@@ -64,6 +64,20 @@ export interface StreamedSong {
   error?: { code: string; message: string };
 }
 
+/** A batch of a {@link FeatureStream}: the next `size` songs that succeeded, as a dataset, and the failures met on the way. */
+export interface FeatureBatch {
+  /**
+   * The batch's successful songs in input order: ids, hit scores, artists,
+   * mels + melShape, tags / tagNames when the rows have tags — what
+   * `SiameseHitModel.predict` takes.
+   */
+  dataset: HitDataset;
+  /** The same songs as streamed (index, row, shape, source length), aligned with `dataset.ids`. */
+  songs: StreamedSong[];
+  /** Songs that failed since the previous batch (status `'failed'`, with `error`). */
+  failed: StreamedSong[];
+}
+
 /**
  * The songs of {@link streamFeatures}, in input order; iterate with
  * `for await`. Leaving the loop early (`break`, `throw`) stops the workers;
@@ -86,6 +100,19 @@ export interface FeatureStream extends AsyncIterableIterator<StreamedSong> {
   readonly stats: ExtractStats;
   /** Stops the workers and ends the stream (songs not yet read are dropped). */
   close(): Promise<void>;
+  /**
+   * The rest of the stream in batches of `size` successful songs, each a
+   * `HitDataset` (`tf.data`'s `batch`): score a catalogue batch by batch
+   * while the workers compute the next one. The last batch may be smaller,
+   * or hold only failures. Needs the features (`keepData`) and one shape for
+   * every song.
+   *
+   * @param size - successful songs per batch (integer ≥ 1).
+   * @returns the batches, in input order.
+   * @throws HitrankError `E_PARAM` for a bad size, `keepData: false`, or
+   *   features whose frame count differs per song.
+   */
+  batches(size: number): AsyncIterableIterator<FeatureBatch>;
 }
 
 /**
@@ -258,11 +285,49 @@ export async function streamFeatures(
     close: async () => {
       shutdown();
     },
+    batches: (size: number) => {
+      if (!Number.isInteger(size) || size < 1) throw new HitrankError('E_PARAM', `batch size must be an integer ≥ 1, got ${String(size)}.`);
+      if (!keepData) throw new HitrankError('E_PARAM', 'batches need the features: this stream was made with keepData: false.');
+      if (stream.melShape[1] === 0) {
+        throw new HitrankError('E_PARAM', "batches need one feature shape for every song; segment 'whole' with a recipe that keeps every frame gives each song its own.");
+      }
+      return batchesOf(stream, size);
+    },
     [Symbol.asyncIterator]() {
       return this;
     },
   };
   return stream;
+}
+
+/** Groups a stream's songs into {@link FeatureBatch}es of `size` successful songs. */
+async function* batchesOf(stream: FeatureStream, size: number): AsyncGenerator<FeatureBatch, void, undefined> {
+  let songs: StreamedSong[] = [];
+  let failed: StreamedSong[] = [];
+  const make = (): FeatureBatch => {
+    const rows = songs.map((s) => s.row);
+    const dataset: HitDataset = {
+      ids: rows.map((r) => r.id),
+      hitScores: Float64Array.from(rows, (r) => r.hitScore),
+      artists: rows.map((r) => [...(r.artists ?? [])]),
+      mels: songs.map((s) => s.data!),
+      melShape: [stream.melShape[0], stream.melShape[1]],
+    };
+    if (rows.length > 0 && rows[0].tags) {
+      dataset.tags = rows.map((r) => Float32Array.from(r.tags ?? []));
+      if (stream.tagNames) dataset.tagNames = [...stream.tagNames];
+    }
+    const batch = { dataset, songs, failed };
+    songs = [];
+    failed = [];
+    return batch;
+  };
+  for await (const s of stream) {
+    if (s.status === 'failed') failed.push(s);
+    else songs.push(s);
+    if (songs.length === size) yield make();
+  }
+  if (songs.length > 0 || failed.length > 0) yield make();
 }
 
 /** A worker's result as the stream hands it over. */

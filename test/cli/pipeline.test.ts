@@ -6,7 +6,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ManifestRow } from '../../src/data/index.js';
+import { extractFeatures, fileHandler, readManifest, writeManifest } from '../../src/node/index.js';
+import { SiameseHitModel } from '../../src/training/index.js';
 import { cliJson, cliMain as main, repoRoot as root, runHitrank, tsxLoader as tsx, type CliRun } from '../helpers/cli.js';
+import { useBackend } from '../helpers/tf.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hitrank-pipeline-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -93,6 +97,28 @@ describe('features → train → rank → evaluate → report', () => {
     const t = hitrank('rank', 'model-b', join(data, 'audio', 'song-0001.wav'));
     expect(t.code).toBe(2);
     expect(t.stderr).toContain('this model uses tag-like features');
+  });
+
+  it('rank --manifest of 600 songs: scored batch by batch while features stream, the same scores as predicting the whole set at once', async () => {
+    // 600 rows cycling over the 9 demo songs (RANK_BATCH is 256: three batches), a missing file at row 300.
+    const m = await readManifest(manifest);
+    const rows: ManifestRow[] = Array.from({ length: 600 }, (_, i) => ({ ...m.rows[i % 9], id: `s${i}` }));
+    rows[300] = { ...rows[300], id: 'gone', audio: join(data, 'audio', 'gone.wav') };
+    const big = join(data, 'big.csv');
+    await writeManifest(big, rows, { tagNames: m.tagNames });
+    const r = hitrank('rank', 'model', '--manifest', big, '--jobs', '2', '--json');
+    expect(r.code).toBe(1);
+    const out = json(r);
+    expect(out.failed).toMatchObject([{ id: 'gone', code: 'E_IO', line: 302 }]);
+    expect(out.songs).toHaveLength(599);
+    // The reference: every feature in memory, one predict call.
+    await useBackend('wasm');
+    const { dataset } = await extractFeatures(rows.filter((x) => x.id !== 'gone'), { segment: { seconds: 3 }, jobs: 1 });
+    const net = await SiameseHitModel.load(fileHandler(model));
+    const want = await net.predict(dataset);
+    net.dispose();
+    const got = new Map<string, number>(out.songs.map((s: { id: string; score: number }) => [s.id, s.score]));
+    dataset.ids.forEach((id, i) => expect(got.get(id), id).toBe(want[i]));
   });
 
   it('evaluate --folds 3 --quick: rows a and i, results.json + report.html; a rerun resumes every task with equal numbers', () => {

@@ -135,6 +135,27 @@ describe('streamFeatures', () => {
     await expect(readAll(boom)).rejects.toThrow('progress failed');
   });
 
+  it('batches(n): datasets of n successful songs in input order, failures with the batch they were met in', async () => {
+    const stream = await streamFeatures(manifest, { jobs: 2 });
+    const batches = [];
+    for await (const b of stream.batches(5)) batches.push(b);
+    expect(batches.map((b) => b.dataset.ids.length)).toEqual([5, 5, 2]);
+    expect(batches.map((b) => b.failed.map((f) => f.row.id))).toEqual([[], ['missing'], []]);
+    const ids = batches.flatMap((b) => b.dataset.ids);
+    expect(ids).toEqual(reference.dataset.ids);
+    const mels = batches.flatMap((b) => b.dataset.mels!);
+    mels.forEach((m, k) => expect(sameBits(m, reference.dataset.mels![k])).toBe(true));
+    const b1 = batches[1].dataset;
+    expect(b1.melShape).toEqual([128, 323]);
+    expect(b1.tagNames).toEqual(manifest.tagNames);
+    expect(Array.from(b1.hitScores)).toEqual(batches[1].songs.map((s) => s.row.hitScore));
+    expect(b1.tags!.map((t) => Array.from(t))).toEqual(batches[1].songs.map((s) => Array.from(Float32Array.from(s.row.tags!))));
+    expect(() => stream.batches(0)).toThrow(/batch size/);
+    const noData = await streamFeatures(manifest, { jobs: 1, keepData: false, cacheDir: join(dir, 'cache-b') });
+    expect(() => noData.batches(4)).toThrow(/keepData: false/);
+    await noData.close();
+  });
+
   it('refuses bad options before any work', async () => {
     await expect(streamFeatures(manifest, { keepData: false })).rejects.toMatchObject({ code: 'E_PARAM' });
     await expect(streamFeatures(manifest, { prefetch: 0 })).rejects.toMatchObject({ code: 'E_PARAM' });

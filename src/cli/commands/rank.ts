@@ -10,8 +10,9 @@ import type { HitDataset, ManifestRow } from '../../data/index.js';
 import { FEATURE_PRESETS, type FeaturePresetName } from '../../dsp/index.js';
 import { HitrankError } from '../../errors.js';
 import { targetTransformFromJSON } from '../../losses/index.js';
-import { createProgress, extractFeatures, fileHandler, readManifest, type SavedHighlighterInfo, type SegmentChoice } from '../../node/index.js';
+import { createProgress, fileHandler, streamFeatures, readManifest, type SavedHighlighterInfo, type SegmentChoice } from '../../node/index.js';
 import type { TrainRun } from '../../node/reportTypes.js';
+import type { SiameseHitModel } from '../../training/index.js';
 import { fuseRankings } from '../../sampling/index.js';
 import { parseBackend, startBackend } from '../backend.js';
 import { COMMON_HELP, intOption, UnavailableError, UsageError, type CliCommand, type CliContext, type CliResult } from '../command.js';
@@ -54,6 +55,50 @@ async function loadPretrainedModule(): Promise<PretrainedModule | null> {
     // esbuild's bundled glob import throws a plain Error for a path it did not find.
     if (/Could not resolve|Cannot find module|Module not found in bundle/i.test((e as Error)?.message ?? '')) return null;
     throw e;
+  }
+}
+
+/**
+ * Songs scored per batch of the feature stream. A multiple of the model's
+ * prediction batch (32), so the songs go through the network in the same
+ * groups as when the whole set is predicted at once; the scores are the same
+ * bit for bit (tested).
+ */
+const RANK_BATCH = 256;
+
+/** Model scores of the songs seen so far, batch by batch (one model, or the two of a fusion). */
+class ScoreCollector {
+  readonly ids: string[] = [];
+  private readonly parts: Float64Array[][];
+
+  constructor(
+    private readonly models: SiameseHitModel[],
+    private readonly record: TrainRun | null,
+  ) {
+    this.parts = models.map(() => []);
+  }
+
+  /** Scores one batch of songs (`hitScores` are ignored: predict does not read them). */
+  async add(ds: HitDataset): Promise<void> {
+    const batch: HitDataset = { ...ds, hitScores: new Float64Array(ds.ids.length) };
+    for (let k = 0; k < this.models.length; k++) this.parts[k].push(Float64Array.from(await this.models[k].predict(batch)));
+    this.ids.push(...ds.ids);
+  }
+
+  /** The scores (fused for two models) and the predicted hit scores on the original scale. */
+  finish(): { scores: Float64Array; hit: Float64Array } {
+    const joined = this.parts.map((p) => {
+      const out = new Float64Array(this.ids.length);
+      let o = 0;
+      for (const a of p) {
+        out.set(a, o);
+        o += a.length;
+      }
+      return out;
+    });
+    const card = this.models[0].modelCard();
+    const scores = joined.length === 2 ? fuseRankings(joined[0], joined[1], this.record!.fusion!.weight) : joined[0];
+    return { scores, hit: targetTransformFromJSON(card.targetTransform).inverse(scores) };
   }
 }
 
@@ -125,11 +170,11 @@ async function run(ctx: CliContext): Promise<CliResult> {
     throw new UsageError(`rank uses the segment the model was trained on (see its train.json); --segment takes only hl30 here, as a check.`);
   }
   await startBackend(backend);
-  const { SiameseHitModel } = await import('../../training/index.js');
+  const { SiameseHitModel: Model } = await import('../../training/index.js');
   const dirs = record?.fusion ? record.fusion.models.map((m) => join(modelDir, m)) : [modelDir];
-  const models = [];
+  const models: SiameseHitModel[] = [];
   try {
-    for (const d of dirs) models.push(await SiameseHitModel.load(fileHandler(d)));
+    for (const d of dirs) models.push(await Model.load(fileHandler(d)));
     const card = models[0].modelCard();
     const preset = (card.featurePreset in FEATURE_PRESETS ? card.featurePreset : 'paper') as FeaturePresetName;
     const opts = card.options as { audio?: boolean; tags?: boolean };
@@ -159,8 +204,8 @@ async function run(ctx: CliContext): Promise<CliResult> {
     if (values.cache !== undefined) cacheDir = isAbsolute(values.cache as string) ? (values.cache as string) : resolve(io.cwd, values.cache as string);
     if (rows.length === 0) throw new HitrankError('E_EMPTY', 'no songs to rank.');
 
-    let dataset: HitDataset;
-    let failed: FailedSong[] = [];
+    const failed: FailedSong[] = [];
+    const scored = new ScoreCollector(models, record);
     if (usesAudio) {
       const segment = modelSegment(record, preset, card.melShape?.[1]);
       let highlighter: SavedHighlighterInfo | undefined;
@@ -180,7 +225,9 @@ async function run(ctx: CliContext): Promise<CliResult> {
         throw new UsageError(`this model was trained on ${segmentLabel(segment)} features, not HL-30: drop --highlighter / --segment hl30.`);
       }
       const bar = createProgress({ total: rows.length, label: 'features', stream: io.stderr, mode: ctx.quiet ? 'off' : ctx.json ? 'lines' : undefined });
-      const res = await extractFeatures(
+      // Songs are scored batch by batch while the workers compute the next ones, so a catalogue of any
+      // size is ranked in bounded memory (RANK_BATCH songs plus the prefetch window), not all features at once.
+      const stream = await streamFeatures(
         { rows, tagNames },
         {
           cacheDir,
@@ -193,43 +240,40 @@ async function run(ctx: CliContext): Promise<CliResult> {
           onProgress: (p) => bar.update(p.done, p.failed > 0 ? `${p.failed} failed` : undefined),
         },
       );
+      try {
+        for await (const batch of stream.batches(RANK_BATCH)) {
+          for (const f of batch.failed) {
+            failed.push({ id: f.row.id, line: lines[f.index], audio: f.row.audio, code: f.error!.code, message: f.error!.message, ...(manifestArg === undefined ? { argument: true } : {}) });
+          }
+          if (batch.songs.length > 0) await scored.add(batch.dataset);
+        }
+      } finally {
+        await stream.close();
+      }
       bar.finish();
-      failed = res.failed.map((f) => ({ id: f.id, line: lines[f.index], audio: f.audio, code: f.code, message: f.message, ...(manifestArg === undefined ? { argument: true } : {}) }));
-      dataset = res.dataset;
       if (failed.length > 0 && ctx.json && !ctx.quiet) io.stderr.write(failedText(failed));
     } else {
-      dataset = {
+      const dataset: HitDataset = {
         ids: rows.map((r) => r.id),
         hitScores: new Float64Array(rows.length),
         tags: rows.map((r) => Float32Array.from(r.tags ?? [])),
       };
       if (tagNames) dataset.tagNames = [...tagNames];
+      await scored.add(dataset);
     }
-    if (dataset.ids.length === 0) {
+    if (scored.ids.length === 0) {
       if (!ctx.json) io.stdout.write(failedText(failed));
       return { exitCode: EXIT.PARTIAL, json: { model: modelDir, songs: [], failed } };
     }
-    // Scores of the usable songs; unknown true scores are zeros (predict does not read them).
-    dataset.hitScores = new Float64Array(dataset.ids.length);
-    let scores: Float64Array;
-    let hit: Float64Array;
-    if (models.length === 2) {
-      const a = Float64Array.from(await models[0].predict(dataset));
-      const b = Float64Array.from(await models[1].predict(dataset));
-      scores = fuseRankings(a, b, record!.fusion!.weight);
-      hit = targetTransformFromJSON(card.targetTransform).inverse(scores);
-    } else {
-      scores = Float64Array.from(await models[0].predict(dataset));
-      hit = await models[0].predictHitScores(dataset);
-    }
+    const { scores, hit } = scored.finish();
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const songs: RankedSong[] = dataset.ids
+    const songs: RankedSong[] = scored.ids
       .map((id, i) => ({ id, path: byId.get(id)?.audio ?? id, score: scores[i], hitScore: hit[i] }))
       .sort((x, y) => y.score - x.score)
       .map((s, i) => ({ rank: i + 1, ...s }))
       .slice(0, top ?? Infinity);
     if (!ctx.json) {
-      printTable(ctx, songs, `rank: ${dataset.ids.length} song${dataset.ids.length > 1 ? 's' : ''} with ${modelDir}${top !== undefined ? ` (top ${songs.length})` : ''}`);
+      printTable(ctx, songs, `rank: ${scored.ids.length} song${scored.ids.length > 1 ? 's' : ''} with ${modelDir}${top !== undefined ? ` (top ${songs.length})` : ''}`);
       if (failed.length > 0) io.stdout.write(failedText(failed));
     }
     return { exitCode: failed.length > 0 ? EXIT.PARTIAL : EXIT.OK, json: { model: modelDir, songs, failed } };
