@@ -16,7 +16,7 @@ if (!chosen.length) {
 let failed = 0;
 for (const name of chosen) {
   console.log(`\n##### bench/${name}.ts`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(here, `${name}.ts`)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, `${name}.ts`)], { stdio: 'inherit' });
   if (r.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);
