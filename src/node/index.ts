@@ -49,7 +49,7 @@ export {
   type ExtractStats,
   type FeatureFailure,
 } from './extractFeatures.js';
-export { streamFeatures, type FeatureStream, type StreamedSong, type StreamFeaturesOptions } from './streamFeatures.js';
+export { streamFeatures, type FeatureBatch, type FeatureStream, type StreamedSong, type StreamFeaturesOptions } from './streamFeatures.js';
 export { fileHandler, type FileHandlerOptions } from './fileHandler.js';
 export {
   saveHighlighter,

@@ -60,8 +60,13 @@ export interface StreamedSong {
   sourceSamples: number;
   /** Sample rate of the decoded song in Hz (0 for a failed song). */
   sourceSampleRate: number;
-  /** Why a failed song failed: error code (`E_IO`, `E_CORRUPT_FILE`, …) and message naming the file. */
-  error?: { code: string; message: string };
+  /** Why a failed song failed. */
+  error?: {
+    /** Error code (`E_IO` missing/unreadable file, `E_CORRUPT_FILE`, `E_UNSUPPORTED`, …; `E_INTERNAL` for a crash). */
+    code: string;
+    /** What went wrong, naming the file. */
+    message: string;
+  };
 }
 
 /** A batch of a {@link FeatureStream}: the next `size` songs that succeeded, as a dataset, and the failures met on the way. */
