@@ -1,6 +1,8 @@
 import { wavInfo } from './decodeWav.js';
 import { readSeekableFlac } from './flacFrames.js';
 import { indexMpegFrames, mpegSampleLayout } from './mpegFrames.js';
+import type { VorbisPages } from './oggVorbisPages.js';
+import { seekableVorbis } from './vorbisPart.js';
 import { sniffAudioFormat } from './sniffAudioFormat.js';
 import type { AudioFormat } from './types.js';
 
@@ -56,4 +58,24 @@ export function audioInfo(bytes: Uint8Array | ArrayBuffer): AudioInfo | null {
   if (!ix || ix.samplesPerFrame !== 1152) return null;
   const layout = mpegSampleLayout(ix);
   return layout ? { format, sampleRate: ix.sampleRate, channels: ix.channels, frames: layout.length } : null;
+}
+
+/**
+ * {@link audioInfo}, plus Ogg Vorbis files: their length is the last page's
+ * granule position once the stream is known to start at sample 0 — checked
+ * by decoding its first audio page (≈ 1 ms), which is why this is async.
+ * `vorbis` is that verified page index, for `decodeVorbisPart`.
+ *
+ * @param bytes - the whole file.
+ * @returns the layout (and the Vorbis page index), or `null` when the length takes a decode.
+ * @internal
+ */
+export async function audioLayout(bytes: Uint8Array): Promise<{ info: AudioInfo; vorbis?: VorbisPages } | null> {
+  const info = audioInfo(bytes);
+  if (info) return { info };
+  const sniff = sniffAudioFormat(bytes);
+  if (sniff.format !== 'ogg-vorbis') return null;
+  const vorbis = await seekableVorbis(bytes, sniff.audioStart);
+  if (!vorbis) return null;
+  return { info: { format: 'ogg-vorbis', sampleRate: vorbis.sampleRate, channels: vorbis.channels, frames: vorbis.totalSamples }, vorbis };
 }

@@ -13,6 +13,7 @@ import { checkFrameRequest, clampFrames, sliceFrames } from './frameRange.js';
 import { locateFlacFrames, readFlacStreamInfo, readSeekableFlac } from './flacFrames.js';
 import { indexMpegFrames, mpegSampleLayout } from './mpegFrames.js';
 import { mpegChannels, sniffAudioFormat } from './sniffAudioFormat.js';
+import { decodeVorbisPart } from './vorbisPart.js';
 import type { AudioFormat, DecodedAudio } from './types.js';
 
 /** Options of {@link decodeAudio}. */
@@ -29,9 +30,10 @@ export interface DecodeAudioOptions {
    * First frame (sample per channel) to return. Default 0. With `frames`,
    * reads part of a file like soundfile's `start` / `frames`: the result
    * equals the same slice of the whole decode, bit for bit. WAV files, clean
-   * MPEG-1 Layer III files (32 / 44.1 / 48 kHz MP3s) and native FLAC files
-   * with a fixed block size are then decoded only around that part; other
-   * files (Ogg, MPEG-2 MP3s) are decoded whole and sliced.
+   * MPEG-1 Layer III files (32 / 44.1 / 48 kHz MP3s), native FLAC files
+   * with a fixed block size and single-stream Ogg Vorbis files are then
+   * decoded only around that part; other files (MPEG-2 MP3s, Ogg FLAC,
+   * chained Ogg) are decoded whole and sliced.
    */
   start?: number;
   /** Frames to return from `start`, or -1 (default) for all up to the end; clamped at the end. */
@@ -147,15 +149,15 @@ function describe(e: unknown): string {
  *
  * librosa equivalent: `librosa.load(path, sr=None, mono=False)` on the bytes.
  *
- * @param bytes - the whole file.
  * Part of a file: `options.start` / `options.frames` return only those frames,
- * equal bit for bit to slicing the whole decode; WAV, MPEG-1 MP3 and FLAC
- * files are then decoded only around them (a 30-s window of a 4-min MP3 or
- * FLAC: ≈ 7× less decoding), other files whole. {@link audioInfo} gives the
- * length first. A FLAC file that decodes to fewer samples than its STREAMINFO
- * names (a damaged frame stops the decoder) is `E_CORRUPT_FILE` unless
- * `allowDecodeErrors`.
+ * equal bit for bit to slicing the whole decode; WAV, MPEG-1 MP3, FLAC and
+ * Ogg Vorbis files are then decoded only around them (a 30-s window of a
+ * 4-min MP3, FLAC or Ogg Vorbis file: ≈ 7× less decoding), other files whole.
+ * {@link audioInfo} gives the length first. A FLAC file that decodes to fewer
+ * samples than its STREAMINFO names (a damaged frame stops the decoder) is
+ * `E_CORRUPT_FILE` unless `allowDecodeErrors`.
  *
+ * @param bytes - the whole file.
  * @param options - see {@link DecodeAudioOptions} (default: the whole file; damaged frames are an error).
  * @returns the sample rate and one `Float32Array` per channel.
  * @throws HitrankError `E_UNSUPPORTED` for an unknown or unsupported format (the
@@ -184,6 +186,10 @@ export async function decodeAudio(bytes: Uint8Array | ArrayBuffer, options: Deco
   }
   if (!whole && sniff.format === 'flac') {
     const part = await decodeFlacPart(data, sniff.audioStart, range.start, range.frames);
+    if (part) return part;
+  }
+  if (!whole && sniff.format === 'ogg-vorbis') {
+    const part = await decodeVorbisPart(data, sniff.audioStart, range.start, range.frames);
     if (part) return part;
   }
   const out = await decodeCompressed(data, sniff.format, sniff.audioStart, options);

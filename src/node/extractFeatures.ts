@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { decodeAudio } from '../audio/decodeAudio.js';
-import { audioInfo } from '../audio/audioInfo.js';
+import { audioLayout } from '../audio/audioInfo.js';
+import { decodeVorbisPart } from '../audio/vorbisPart.js';
 import type { HitDataset, ManifestRow } from '../data/index.js';
 import {
   LogMelExtractor,
@@ -381,7 +382,7 @@ export class SongProcessor {
 
 /**
  * Mid-S of a file longer than S seconds whose length is known without
- * decoding it (WAV, MPEG-1 MP3: `audioInfo`), decoding only the input samples
+ * decoding it (WAV, MPEG-1 MP3, FLAC, Ogg Vorbis: `audioLayout`), decoding only the input samples
  * the segment depends on (`resampleInputRange`, `decodeAudio`'s start /
  * frames): bit-identical to decoding the whole file, down-mixing, resampling
  * the middle and cutting it (the path for other files), at ≈ S / duration of
@@ -395,14 +396,16 @@ async function midOfFile(
   sampleRate: number,
   compute: (y: Float32Array) => { data: Float32Array; shape: [number, number] },
 ): Promise<CachedFeatures | null> {
-  const info = audioInfo(bytes);
-  if (!info) return null;
+  const layout = await audioLayout(bytes);
+  if (!layout) return null;
+  const { info, vorbis } = layout;
   const n = info.frames;
   const nOut = resampledLength(n, info.sampleRate, sampleRate);
   if (n === 0 || nOut <= segmentSamples) return null; // short songs: padded by midSegment on the full path
   const outputRange = middleRange(nOut, segmentSamples);
   const need = resampleInputRange(n, { from: info.sampleRate, to: sampleRate, outputRange });
-  const audio = await decodeAudio(bytes, { start: need.start, frames: need.length });
+  const audio =
+    (vorbis && (await decodeVorbisPart(bytes, vorbis.offsets[0], need.start, need.length, vorbis))) ?? (await decodeAudio(bytes, { start: need.start, frames: need.length }));
   const mono = audio.channelData.length > 1 ? toMono(audio.channelData) : audio.channelData[0];
   const y = resample(mono, { from: info.sampleRate, to: sampleRate, outputRange, inputWindow: { start: need.start, total: n } });
   const S = compute(y);

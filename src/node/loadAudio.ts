@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { resample, toMono } from '../dsp/index.js';
 import { HitrankError, assertInteger } from '../errors.js';
-import { audioInfo } from '../audio/audioInfo.js';
+import { audioLayout } from '../audio/audioInfo.js';
 import { decodeAudio } from '../audio/decodeAudio.js';
 import { sliceFrames } from '../audio/frameRange.js';
 import type { DecodedAudio } from '../audio/types.js';
@@ -115,9 +115,9 @@ export async function loadAudio(path: string, opts: LoadAudioOptions = {}): Prom
   let audio: DecodedAudio;
   try {
     const whole = offset === 0 && opts.duration === undefined;
-    const info = whole ? null : audioInfo(bytes);
+    const info = whole ? null : ((await audioLayout(bytes))?.info ?? null);
     audio = await decodeAudio(bytes, { allowDecodeErrors: opts.allowDecodeErrors, ...(info ? part(info.sampleRate) : {}) });
-    // Length unknown without decoding (Ogg, MPEG-2 MP3): cut the whole decode.
+    // Length unknown without decoding (MPEG-2 MP3, Ogg FLAC, unusual layouts): cut the whole decode.
     if (!whole && !info) audio = sliceFrames(audio, part(audio.sampleRate));
   } catch (e) {
     throw withPath(path, e);

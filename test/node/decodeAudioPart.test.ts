@@ -51,7 +51,7 @@ describe('decodeAudio of part of an MP3', () => {
     expect(sameBits(part.channelData[0], whole.channelData[0].subarray(Math.floor(n / 2), Math.floor(n / 2) + 3000))).toBe(true);
   });
 
-  it('Ogg is decoded whole and sliced; bad ranges are refused', async () => {
+  it('Ogg FLAC and a one-second Ogg Vorbis file are decoded whole and sliced; bad ranges are refused', async () => {
     for (const name of ['tone-16k-stereo.oga', 'tone-22k-mono.ogg']) {
       const bytes = data(name);
       const whole = await decodeAudio(bytes);

@@ -116,8 +116,17 @@ describe('extractFeatures', () => {
     }
   });
 
-  it('MP3 and FLAC files: decoding only the frames Mid-S reads gives the full pipeline\'s numbers bit for bit', async () => {
-    const names = ['song-44k-stereo-cbr.mp3', 'song-44k-stereo-vbr.mp3', 'song-48k-mono-notag.mp3', 'song-22k-mono-mpeg2.mp3', 'song-22k-stereo.flac'];
+  it('MP3, FLAC and Ogg Vorbis files: decoding only the frames Mid-S reads gives the full pipeline\'s numbers bit for bit', async () => {
+    const names = [
+      'song-44k-stereo-cbr.mp3',
+      'song-44k-stereo-vbr.mp3',
+      'song-48k-mono-notag.mp3',
+      'song-22k-mono-mpeg2.mp3',
+      'song-22k-stereo.flac',
+      'song-44k-stereo.ogg',
+      'song-48k-mono.ogg',
+      'song-48k-mono-q10.ogg',
+    ];
     for (const name of names) {
       const path = fileURLToPath(new URL(`./data/${name}`, import.meta.url));
       const seconds = name.endsWith('.flac') ? 1 : 2;

@@ -32,6 +32,11 @@ try {
   run('lame', ['--quiet', '--noreplaygain', '-V', '8', '--resample', '44.1', e, join(here, 'song-44k-stereo-vbr.mp3')]);
   run('lame', ['--quiet', '--noreplaygain', '-t', '-b', '48', '--resample', '48', wav('f.wav', clips.mp3Song48()), join(here, 'song-48k-mono-notag.mp3')]);
   run('lame', ['--quiet', '--noreplaygain', '-b', '32', wav('g.wav', clips.mp3Song22()), join(here, 'song-22k-mono-mpeg2.mp3')]);
+  // 6-s Ogg Vorbis songs for partial decoding (page by page): stereo 44.1 kHz, mono 48 kHz.
+  run('oggenc', ['--quiet', '-q', '2', '--serial', '2', '-o', join(here, 'song-44k-stereo.ogg'), e]);
+  run('oggenc', ['--quiet', '-q', '4', '--serial', '3', '-o', join(here, 'song-48k-mono.ogg'), join(tmp, 'f.wav')]);
+  // Quality 10: packets over 255 bytes, which the tests split across pages (libvorbis itself never does).
+  run('oggenc', ['--quiet', '-q', '10', '--serial', '4', '-o', join(here, 'song-48k-mono-q10.ogg'), join(tmp, 'f.wav')]);
   // 2.5-s FLAC with small blocks (54 frames) for partial decoding.
   run('flac', ['--silent', '--force', '-8', '-b', '1024', '-o', join(here, 'song-22k-stereo.flac'), wav('h.wav', clips.flacSong())]);
   const d = wav('d.wav', clips.flacStereo());
