@@ -15,7 +15,8 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import seedrandom from 'seedrandom';
-import { audioInfo, decodeAudio, decodeWav, encodeWav, wavInfo } from '../src/audio/index.js';
+import { decodeAudio, decodeWav, encodeWav, wavInfo } from '../src/audio/index.js';
+import { audioLayout } from '../src/audio/audioInfo.js';
 import { logMel, midSegment, resample, resampleInputRange, resampledLength, toMono } from '../src/dsp/index.js';
 import { extractFeatures, readManifest } from '../src/node/index.js';
 import { medianMs, medianMsAsync, printTable } from './timing.js';
@@ -92,8 +93,8 @@ for (const jobs of [1, cores]) {
 }
 
 // The same songs compressed (with Debian's lame, flac and oggenc when installed):
-// decoding the whole file against decoding only the frames Mid-30 reads (Ogg:
-// always whole), and extractFeatures' marginal cost per song.
+// decoding the whole file against decoding only the frames (pages) Mid-30
+// reads, and extractFeatures' marginal cost per song.
 const CODED_SONGS = 2;
 interface CodedRow {
   label: string;
@@ -120,7 +121,7 @@ for (const enc of encoders) {
   const m = await readManifest(join(dir, `${enc.ext}.csv`));
   const mFirst = { ...m, rows: m.rows.slice(0, CODED_SONGS) };
   const cBytes = new Uint8Array(readFileSync(join(dir, `s0.${enc.ext}`)));
-  const info = audioInfo(cBytes);
+  const info = (await audioLayout(cBytes))?.info;
   const wholeMs = await medianMsAsync(() => decodeAudio(cBytes), 3);
   let partMs: number | null = null;
   if (info) {
