@@ -9,6 +9,7 @@ import {
   simpleCnnMinFrames,
 } from '../../src/models/index.js';
 import { randn } from './tfUtil.js';
+import { fillDropoutMask } from '../../src/models/layers/seededDropout.js';
 import { thrownCode as errCode } from '../helpers/errors.js';
 
 function weightsOf(m: tfl.LayersModel): Float32Array[] {
@@ -269,6 +270,28 @@ describe('SeededDropout', () => {
         Array.from((fresh.apply(x, { training: true }) as tf.Tensor).dataSync()),
       );
     });
+  });
+
+  it('fillDropoutMask is the plain mulberry32 threshold rule, value for value (masks, hence training, unchanged by its speed-ups)', () => {
+    const reference = (n: number, rate: number, seed: number): Float32Array => {
+      const out = new Float32Array(n);
+      const threshold = Math.min(Math.floor(rate * 4294967296), 4294967295);
+      let s = seed | 0;
+      for (let i = 0; i < n; i++) {
+        s = (s + 0x6d2b79f5) | 0;
+        let z = Math.imul(s ^ (s >>> 15), 1 | s);
+        z = (z + Math.imul(z ^ (z >>> 7), 61 | z)) ^ z;
+        out[i] = ((z ^ (z >>> 14)) >>> 0) >= threshold ? 1 / (1 - rate) : 0;
+      }
+      return out;
+    };
+    for (const rate of [0.25, 0.5, 0.1, 0.999]) {
+      for (const seed of [0, 1, -7, 123456789]) {
+        const got = new Float32Array(5001);
+        fillDropoutMask(got, rate, seed);
+        expect(Array.from(got), `rate ${rate}, seed ${seed}`).toEqual(Array.from(reference(5001, rate, seed)));
+      }
+    }
   });
 
   it('inside withDropoutDraw, a row mask depends on its global row and the key only (batch-split invariant)', () => {
