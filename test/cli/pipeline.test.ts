@@ -99,15 +99,18 @@ describe('features → train → rank → evaluate → report', () => {
     expect(t.stderr).toContain('this model uses tag-like features');
   });
 
-  it('rank --manifest of 600 songs: scored batch by batch while features stream, the same scores as predicting the whole set at once', async () => {
+  it('rank --manifest of 600 songs --no-cache: scored batch by batch while features stream, the same scores as predicting the whole set at once, no cache written', async () => {
     // 600 rows cycling over the 9 demo songs (RANK_BATCH is 256: three batches), a missing file at row 300.
     const m = await readManifest(manifest);
     const rows: ManifestRow[] = Array.from({ length: 600 }, (_, i) => ({ ...m.rows[i % 9], id: `s${i}` }));
     rows[300] = { ...rows[300], id: 'gone', audio: join(data, 'audio', 'gone.wav') };
-    const big = join(data, 'big.csv');
+    mkdirSync(join(dir, 'catalogue'), { recursive: true });
+    const big = join(dir, 'catalogue', 'big.csv');
     await writeManifest(big, rows, { tagNames: m.tagNames });
-    const r = hitrank('rank', 'model', '--manifest', big, '--jobs', '2', '--json');
+    const r = hitrank('rank', 'model', '--manifest', big, '--jobs', '2', '--no-cache', '--json');
     expect(r.code).toBe(1);
+    expect(existsSync(join(dir, 'catalogue', '.hitrank-cache'))).toBe(false); // --no-cache: nothing written
+    expect(hitrank('rank', 'model', '--manifest', big, '--no-cache', '--cache', 'c').code).toBe(2);
     const out = json(r);
     expect(out.failed).toMatchObject([{ id: 'gone', code: 'E_IO', line: 302 }]);
     expect(out.songs).toHaveLength(599);

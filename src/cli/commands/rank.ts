@@ -201,7 +201,9 @@ async function run(ctx: CliContext): Promise<CliResult> {
       rows = audioArgs.map((a) => ({ id: a, audio: resolve(io.cwd, a), hitScore: 0, artists: [] }));
       lines = audioArgs.map((_, i) => i + 2); // positions on the command line after the model folder
     }
+    if (values['no-cache'] === true && values.cache !== undefined) throw new UsageError('give either --cache DIR or --no-cache, not both.');
     if (values.cache !== undefined) cacheDir = isAbsolute(values.cache as string) ? (values.cache as string) : resolve(io.cwd, values.cache as string);
+    if (values['no-cache'] === true) cacheDir = undefined;
     if (rows.length === 0) throw new HitrankError('E_EMPTY', 'no songs to rank.');
 
     const failed: FailedSong[] = [];
@@ -301,6 +303,7 @@ Options:
   --top N            print only the N best
   --pretrained NAME  use a pretrained model instead of a folder (when this build has them)
   --cache DIR        feature cache (default: .hitrank-cache/ next to a manifest; none for files)
+  --no-cache         write no feature cache (a catalogue scored once: ≈ 165 KB per song saved)
   --highlighter DIR  for a model trained on HL-30 features: its highlighter (default: the folder
                      recorded in train.json; it must be the same highlighter, checked by SHA-256)
   --segment hl30     optional check that the model uses HL-30 (rank always uses the model's segment)
@@ -317,6 +320,7 @@ Examples:
     top: { type: 'string' },
     pretrained: { type: 'string' },
     cache: { type: 'string' },
+    'no-cache': { type: 'boolean' },
     highlighter: { type: 'string' },
     segment: { type: 'string' },
     backend: { type: 'string' },
