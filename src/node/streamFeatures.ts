@@ -178,11 +178,11 @@ export async function streamFeatures(
   let workers = 0;
   let closed = false;
   let failure: { error: unknown } | null = null;
-  let wake: (() => void) | null = null;
+  let waiting: (() => void)[] = [];
   const notify = (): void => {
-    const w = wake;
-    wake = null;
-    w?.();
+    const all = waiting;
+    waiting = [];
+    for (const w of all) w();
   };
 
   const record = (r: SongResult): void => {
@@ -224,6 +224,7 @@ export async function streamFeatures(
     pool?.stop();
     local.dispose();
     ready.clear();
+    notify(); // pending next() calls end the stream
   };
 
   const next = async (): Promise<IteratorResult<StreamedSong>> => {
@@ -257,7 +258,7 @@ export async function streamFeatures(
         continue;
       }
       await new Promise<void>((resolve) => {
-        wake = resolve;
+        waiting.push(resolve);
       });
     }
     return { done: true, value: undefined };

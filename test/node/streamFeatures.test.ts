@@ -94,6 +94,17 @@ describe('streamFeatures', () => {
     expect((await stream.next()).done).toBe(true);
   });
 
+  it('next() called again before the last call settled: every call gets its own song, in order; close() ends waiting calls', async () => {
+    const stream = await streamFeatures(manifest, { jobs: 2, prefetch: 2 });
+    const got = await Promise.all([stream.next(), stream.next(), stream.next()]);
+    expect(got.map((r) => r.value?.index)).toEqual([0, 1, 2]);
+    const pending = stream.next();
+    await stream.close();
+    const last = await pending;
+    expect(last.done === true || last.value?.index === 3).toBe(true);
+    expect((await stream.next()).done).toBe(true);
+  });
+
   it('jobs: 1 computes each song when it is read, with the same features', async () => {
     let finished = 0;
     const stream = await streamFeatures(manifest, { jobs: 1, onProgress: () => finished++ });
