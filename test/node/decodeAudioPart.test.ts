@@ -143,7 +143,7 @@ describe('decodeAudio of part of a FLAC file', () => {
 });
 
 describe('audioInfo', () => {
-  it('gives the exact length decodeAudio returns for WAV, MPEG-1 MP3 and FLAC, null where that takes a decode', async () => {
+  it('gives the exact length decodeAudio returns for WAV, MPEG-1 MP3, FLAC and Ogg Vorbis, null where that takes a decode', async () => {
     for (const name of MPEG1) {
       const bytes = data(name);
       const whole = await decodeAudio(bytes);
@@ -155,6 +155,10 @@ describe('audioInfo', () => {
       const whole = await decodeAudio(data(name));
       expect(audioInfo(data(name)), name).toEqual({ format: 'flac', sampleRate: whole.sampleRate, channels: whole.channelData.length, frames: whole.channelData[0].length });
     }
-    for (const name of ['song-22k-mono-mpeg2.mp3', 'tone-16k-stereo.oga', 'tone-22k-mono.ogg']) expect(audioInfo(data(name)), name).toBeNull();
+    for (const name of ['song-44k-stereo.ogg', 'song-48k-mono.ogg', 'song-48k-mono-q10.ogg', 'tone-22k-mono.ogg']) {
+      const whole = await decodeAudio(data(name));
+      expect(audioInfo(data(name)), name).toEqual({ format: 'ogg-vorbis', sampleRate: whole.sampleRate, channels: whole.channelData.length, frames: whole.channelData[0].length });
+    }
+    for (const name of ['song-22k-mono-mpeg2.mp3', 'tone-16k-stereo.oga']) expect(audioInfo(data(name)), name).toBeNull();
   });
 });

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { decodeAudio } from '../../src/audio/index.js';
+import { audioInfo, decodeAudio } from '../../src/audio/index.js';
 import { audioLayout } from '../../src/audio/audioInfo.js';
 import { indexVorbisPages, oggPageChecksumOk } from '../../src/audio/oggVorbisPages.js';
 import { decodeVorbisPart, seekableVorbis, vorbisPageSpan } from '../../src/audio/vorbisPart.js';
@@ -182,6 +182,8 @@ describe('decodeAudio of part of an Ogg Vorbis file', () => {
     expect(await seekableVorbis(bytes, 0)).toBeNull();
     expect(await audioLayout(bytes)).toBeNull();
     const whole = await decodeAudio(bytes);
+    // audioInfo reports the granule position, as libsndfile does (documented): here 4096 more than decodeAudio gives.
+    expect(audioInfo(bytes)?.frames).toBe(whole.channelData[0].length + 4096);
     const part = await decodeAudio(bytes, { start: 20000, frames: 30000 });
     expect(sameBits(part.channelData[0], whole.channelData[0].subarray(20000, 50000))).toBe(true);
   });
