@@ -101,7 +101,7 @@ export interface FeatureStream extends AsyncIterableIterator<StreamedSong> {
   readonly tagNames: string[] | undefined;
   /** The prefetch depth in use. */
   readonly prefetch: number;
-  /** Counts so far (songs finished in any order; `workers`: threads that started, 0 = calling thread). */
+  /** Counts so far (songs finished, in any order); `workers` (threads that started; 0 = the calling thread) is known once the stream has ended. */
   readonly stats: ExtractStats;
   /** Stops the workers and ends the stream (songs not yet read are dropped). */
   close(): Promise<void>;
