@@ -1,5 +1,5 @@
 // Decode an audio file the way the paper's pipeline needs it: mono, 22050 Hz.
-// For a WAV or MPEG-1 MP3 file, also read only the part a middle segment needs
+// For a WAV, FLAC, MPEG-1 MP3 or Ogg Vorbis file, also read only the part a middle segment needs
 // (audioInfo + resampleInputRange + decodeAudio's start/frames + resample's
 // inputWindow) and check it equals cutting the fully decoded, resampled song.
 //
