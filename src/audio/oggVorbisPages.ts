@@ -50,6 +50,7 @@ export function indexVorbisPages(b: Uint8Array, start: number): VorbisPages | nu
   const granules: number[] = [];
   const continued: boolean[] = [];
   let serial = -1;
+  let firstSeq = 0;
   let eos = false;
   let p = start;
   while (p < b.length) {
@@ -70,7 +71,8 @@ export function indexVorbisPages(b: Uint8Array, start: number): VorbisPages | nu
     if (k === 0) {
       if ((flags & 2) === 0) return null; // no beginning-of-stream flag
       serial = pageSerial;
-    } else if ((flags & 2) !== 0 || pageSerial !== serial || seq !== k + (u32(b, start + 18) >>> 0)) {
+      firstSeq = seq;
+    } else if ((flags & 2) !== 0 || pageSerial !== serial || seq !== firstSeq + k) {
       return null;
     }
     let granule: number;

@@ -404,6 +404,7 @@ async function midOfFile(
   if (n === 0 || nOut <= segmentSamples) return null; // short songs: padded by midSegment on the full path
   const outputRange = middleRange(nOut, segmentSamples);
   const need = resampleInputRange(n, { from: info.sampleRate, to: sampleRate, outputRange });
+  // Ogg Vorbis: reuse the page index audioLayout verified (decodeAudio would check the stream's start again, ≈ 6 ms).
   const audio =
     (vorbis && (await decodeVorbisPart(bytes, vorbis.offsets[0], need.start, need.length, vorbis))) ?? (await decodeAudio(bytes, { start: need.start, frames: need.length }));
   const mono = audio.channelData.length > 1 ? toMono(audio.channelData) : audio.channelData[0];
@@ -676,7 +677,6 @@ export async function extractFeatures(
   const ok: number[] = [];
   const failed: FeatureFailure[] = [];
   const padded: string[] = [];
-  let corrupt = 0;
   results.forEach((r, i) => {
     if (!r) return;
     if (r.status === 'failed') {
@@ -685,7 +685,6 @@ export async function extractFeatures(
     }
     ok.push(i);
     if (r.padded) padded.push(rows[i].id);
-    if (r.corrupt) corrupt++;
   });
   const dataset: HitDataset = {
     ids: ok.map((i) => rows[i].id),
@@ -729,7 +728,7 @@ export async function extractFeatures(
       cached: progress.state.cached,
       extracted: progress.state.extracted,
       failed: progress.state.failed,
-      corrupt,
+      corrupt: progress.corrupt,
       workers: workersUsed,
       seconds: (performance.now() - t0) / 1000,
     },
