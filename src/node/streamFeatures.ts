@@ -247,11 +247,13 @@ export async function streamFeatures(
       }
       if (poolDone && cursor >= handedOut) {
         // No workers (jobs 1, or they could not start): compute the song here, when it is read.
-        signal?.throwIfAborted();
+        // Claim the song before awaiting, so a next() called meanwhile waits for it instead of computing it too.
+        const i = cursor;
+        handedOut = Math.max(handedOut, i + 1);
         try {
+          signal?.throwIfAborted();
           await local.init(true);
-          handedOut = Math.max(handedOut, cursor + 1);
-          record(await local.process(tasks[cursor]));
+          record(await local.process(tasks[i]));
         } catch (e) {
           failure ??= { error: e };
         }

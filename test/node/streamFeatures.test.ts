@@ -103,6 +103,13 @@ describe('streamFeatures', () => {
     const last = await pending;
     expect(last.done === true || last.value?.index === 3).toBe(true);
     expect((await stream.next()).done).toBe(true);
+    // In the calling thread too: two calls at once compute two songs, once each.
+    let finished = 0;
+    const one = await streamFeatures(manifest, { jobs: 1, onProgress: () => finished++ });
+    const pair = await Promise.all([one.next(), one.next()]);
+    expect(pair.map((r) => r.value?.index)).toEqual([0, 1]);
+    expect(finished).toBe(2);
+    await one.close();
   });
 
   it('jobs: 1 computes each song when it is read, with the same features', async () => {
