@@ -3,7 +3,9 @@
  * `evaluate`, `demo`). The library never picks a backend; the CLI is an
  * application, so it registers one itself: `@tensorflow/tfjs-backend-wasm` by
  * default (SIMD, and hitrank's convolutions have their own gradients, so the
- * simple CNN trains there ≈ 10× faster than on `cpu`), or `cpu`.
+ * simple CNN trains there ≈ 10× faster than on `cpu`), or `cpu`. On both,
+ * the simple CNN itself runs on hitrank's WebAssembly kernels
+ * (`cnnKernels: 'auto'`), with relaxed SIMD turned on.
  *
  * Everything is imported lazily, so `hitrank --help` and `features` never load
  * TensorFlow.js.
@@ -11,6 +13,7 @@
  * @module
  */
 import { HitrankError } from '../errors.js';
+import { enableRelaxedSimd } from '../node/relaxedSimd.js';
 import { startTfjsBackend } from '../node/tfjsBackend.js';
 import { UnavailableError, UsageError } from './command.js';
 
@@ -48,6 +51,8 @@ let started: CliBackend | null = null;
  */
 export async function startBackend(backend: CliBackend): Promise<CliBackend> {
   if (started === backend) return backend;
+  // hitrank's simple-CNN kernels use fused multiply-add where relaxed SIMD validates (Node 20: behind a flag).
+  enableRelaxedSimd();
   try {
     await startTfjsBackend(backend);
   } catch (e) {

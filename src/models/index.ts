@@ -19,3 +19,11 @@ export { buildTagDnn, type TagDnnOptions } from './tagDnn.js';
 export { loadHspCnnWeights, HSP_CNN_VARIABLES, type HspCnnVariable } from './hspCnnWeights.js';
 export * from './tagger/index.js';
 export * from './highlighter/index.js';
+export {
+  applySimpleCnnWasm,
+  simpleCnnWasmAvailable,
+  resolveCnnKernels,
+  type ApplySimpleCnnWasmOptions,
+  type CnnKernels,
+} from './engine/applySimpleCnnWasm.js';
+export { wasmKernelSupport, type WasmKernelFlavour } from './engine/wasmKernels.js';

@@ -9,6 +9,7 @@
 // The browser-safe decoders of hitrank/audio, re-exported for Node users.
 export * from '../audio/index.js';
 export { loadAudio, type LoadAudioOptions } from './loadAudio.js';
+export { enableRelaxedSimd } from './relaxedSimd.js';
 export { writeFileAtomic } from './writeFileAtomic.js';
 export {
   readManifest,

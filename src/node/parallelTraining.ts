@@ -21,6 +21,7 @@ import { callerModuleFile, workerEntry } from './workerModule.js';
 import { HitrankError, type HitrankErrorCode } from '../errors.js';
 import { startTfjsBackend, TFJS_BACKEND_MODULES } from './tfjsBackend.js';
 import { combineShardLosses, planShards, shardDropoutDraw, shardGradients, type ShardPlan } from '../training/dataParallel.js';
+import { enableRelaxedSimd } from './relaxedSimd.js';
 import { Scorer, type ScorerConfig } from '../training/scorer.js';
 import type {
   FitHistory,
@@ -53,6 +54,12 @@ export interface ParallelTrainingOptions {
    * other backends.
    */
   backendModule?: string;
+  /**
+   * Turn on WebAssembly relaxed SIMD ({@link enableRelaxedSimd}) before
+   * training, so hitrank's simple-CNN kernels use fused multiply-add.
+   * Default true.
+   */
+  relaxedSimd?: boolean;
   /**
    * Test hook: make worker `worker` fail on the executor's step `step`
    * (counted from 0 over the whole fit) by throwing an uncaught error
@@ -280,6 +287,7 @@ class WorkerPoolExecutor implements ParallelTrainingExecutor {
   private readonly wanted: number;
   private readonly backendOption: string | undefined;
   private readonly backendModuleOption: string | undefined;
+  private readonly relaxedSimd: boolean;
   private readonly fault: ParallelTrainingOptions['faultInjection'] | null;
   private ctx: TrainingContext | null = null;
   private workers: Worker[] = [];
@@ -321,6 +329,7 @@ class WorkerPoolExecutor implements ParallelTrainingExecutor {
     this.wanted = workers;
     this.backendOption = options.backend;
     this.backendModuleOption = options.backendModule;
+    this.relaxedSimd = options.relaxedSimd ?? true;
     this.fault = options.faultInjection ?? null;
   }
 
@@ -340,6 +349,7 @@ class WorkerPoolExecutor implements ParallelTrainingExecutor {
 
   async start(ctx: TrainingContext): Promise<void> {
     if (this.running) throw new HitrankError('E_PARAM', 'this training executor is already running a fit; create one executor per concurrent fit.');
+    if (this.relaxedSimd) enableRelaxedSimd();
     const backend = this.backendOption ?? tf.getBackend();
     if (!backend) throw new HitrankError('E_PARAM', 'no tfjs backend is active; call tf.setBackend() first or pass { backend }.');
     const backendModule = this.backendModuleOption ?? TFJS_BACKEND_MODULES[backend];
@@ -665,7 +675,7 @@ export function parallelTrainingExecutor(options: ParallelTrainingOptions = {}):
  * @param model - the model to train.
  * @param train - the training set.
  * @param fitOptions - {@link FitOptions} (an `executor` given here wins).
- * @param parallel - {@link FitParallelOptions}: `workers`, `backend`, `backendModule`.
+ * @param parallel - {@link FitParallelOptions}: `workers`, `backend`, `backendModule`, `relaxedSimd`.
  * @returns the {@link FitHistory}.
  * @throws as `SiameseHitModel.fit`, plus a HitrankError when a worker cannot start or crashes.
  *
@@ -682,6 +692,7 @@ export async function fitParallel(
 ): Promise<FitHistory> {
   const workers = parallel.workers ?? defaultTrainingWorkers();
   if (!Number.isInteger(workers) || workers < 1) throw new HitrankError('E_PARAM', `workers must be an integer ≥ 1, got ${workers}.`);
+  if (parallel.relaxedSimd ?? true) enableRelaxedSimd();
   if (fitOptions.executor || workers === 1) return model.fit(train, fitOptions);
   return model.fit(train, { ...fitOptions, executor: parallelTrainingExecutor({ ...parallel, workers }) });
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { HitrankError } from '../errors.js';
 import { fuseScores } from '../losses/index.js';
-import { buildSimpleCnn, buildTagDnn } from '../models/index.js';
+import { applySimpleCnnWasm, buildSimpleCnn, buildTagDnn, resolveCnnKernels, type CnnKernels } from '../models/index.js';
 
 /** What the model's scorer (the shared-weight network f) is built from: a subset of the model options. */
 export interface ScorerConfig {
@@ -22,6 +22,8 @@ export interface ScorerConfig {
   dropout: number;
   /** Seed of the initialisers and dropout masks. */
   seed: number;
+  /** Code that runs the simple CNN (default `'auto'`). */
+  cnnKernels?: CnnKernels;
 }
 
 /**
@@ -99,7 +101,8 @@ export class Scorer {
       let b: tf.Tensor1D | null = null;
       if (this.cnn) {
         if (!x) throw new HitrankError('E_MISSING_DATA', 'this model has an audio branch: the songs need mels.');
-        a = tf.reshape(this.cnn.apply(x, { training }) as tf.Tensor, [-1]);
+        const y = resolveCnnKernels(this.config.cnnKernels ?? 'auto') === 'wasm' ? applySimpleCnnWasm(this.cnn, x, { training }) : this.cnn.apply(x, { training });
+        a = tf.reshape(y as tf.Tensor, [-1]);
       }
       if (this.tagDnn) {
         if (!g) throw new HitrankError('E_MISSING_DATA', 'this model has a tag branch: the songs need tags.');

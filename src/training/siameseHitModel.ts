@@ -17,6 +17,7 @@ import { VERSION } from '../version.js';
 import { checkModelCard, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelCard } from './modelCard.js';
 import { shardDropoutDraw, shardGradients, type ShardGradients } from './dataParallel.js';
 import { Scorer } from './scorer.js';
+import type { CnnKernels } from '../models/index.js';
 import type { StepExecutor, TrainingBatch, TrainingContext } from './stepExecutor.js';
 import { fitRowStandardizer, fitVectorStandardizer, identityStandardizer, type Standardizer } from './standardizer.js';
 
@@ -50,6 +51,13 @@ export interface SiameseHitModelOptions {
   featurePreset?: string;
   /** Seed of every initialiser, sampler and shuffle. Default `0`. */
   seed?: number;
+  /**
+   * Code that runs the simple CNN (training and prediction): `'auto'`
+   * (default) — hitrank's WebAssembly kernels on the `cpu` and `wasm`
+   * backends, the backend's own kernels otherwise; `'wasm'`; `'tfjs'`. Both
+   * compute the same function (within float32 rounding); see `CnnKernels`.
+   */
+  cnnKernels?: CnnKernels;
 }
 
 /** Options of {@link SiameseHitModel.fit}; the defaults are the authors' training settings. */
@@ -147,6 +155,8 @@ export interface ResolvedSiameseHitModelOptions {
   featurePreset: string;
   /** See {@link SiameseHitModelOptions.seed}. */
   seed: number;
+  /** See {@link SiameseHitModelOptions.cnnKernels}. */
+  cnnKernels: CnnKernels;
 }
 
 function resolve(o: SiameseHitModelOptions): ResolvedSiameseHitModelOptions {
@@ -165,7 +175,11 @@ function resolve(o: SiameseHitModelOptions): ResolvedSiameseHitModelOptions {
     dropout: o.dropout ?? 0.25,
     featurePreset: o.featurePreset ?? 'paper',
     seed: o.seed ?? 0,
+    cnnKernels: o.cnnKernels ?? 'auto',
   };
+  if (!['auto', 'wasm', 'tfjs'].includes(r.cnnKernels)) {
+    throw new HitrankError('E_PARAM', `cnnKernels must be 'auto', 'wasm' or 'tfjs', got '${String(r.cnnKernels)}'.`);
+  }
   if (!r.audio && !r.tags) throw new HitrankError('E_PARAM', 'audio and tags are both off: enable at least one branch.');
   assertInRange(r.margin, 'margin', 0, 1e6);
   assertInRange(r.w, 'w', 0, 1);
@@ -294,6 +308,7 @@ export class SiameseHitModel {
       fusion: o.fusion,
       dropout: o.dropout,
       seed: o.seed,
+      cnnKernels: o.cnnKernels,
     });
   }
 

@@ -187,3 +187,30 @@ function pickEngine(plan: Plan, flavour: WasmKernelFlavour | undefined): PooledE
   pick.used = ++plan.clock;
   return pick;
 }
+
+/**
+ * Which code runs the simple CNN: `'wasm'` — hitrank's WebAssembly kernels
+ * ({@link applySimpleCnnWasm}), whatever the tfjs backend; `'tfjs'` — tfjs
+ * ops with hitrank's gradients on the active backend; `'auto'` — `'wasm'`
+ * when the active backend is `cpu` or `wasm` and WebAssembly SIMD is
+ * available, else `'tfjs'` (a GPU or tfjs-node backend runs its own kernels).
+ */
+export type CnnKernels = 'auto' | 'wasm' | 'tfjs';
+
+/**
+ * What {@link CnnKernels} choice applies now, on the active backend.
+ *
+ * @param choice - the requested kernels.
+ * @returns `'wasm'` or `'tfjs'`.
+ * @throws HitrankError `E_PARAM` for an unknown choice, `E_UNSUPPORTED` for `'wasm'` without WebAssembly SIMD.
+ */
+export function resolveCnnKernels(choice: CnnKernels): 'wasm' | 'tfjs' {
+  if (choice === 'tfjs') return 'tfjs';
+  if (choice === 'wasm') {
+    if (!simpleCnnWasmAvailable()) throw new HitrankError('E_UNSUPPORTED', 'cnnKernels: "wasm" needs WebAssembly SIMD128, which this runtime lacks.');
+    return 'wasm';
+  }
+  if (choice !== 'auto') throw new HitrankError('E_PARAM', `cnnKernels must be 'auto', 'wasm' or 'tfjs', got '${String(choice)}'.`);
+  const backend = tf.getBackend();
+  return (backend === 'cpu' || backend === 'wasm') && simpleCnnWasmAvailable() ? 'wasm' : 'tfjs';
+}
