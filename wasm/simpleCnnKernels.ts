@@ -99,8 +99,9 @@ const KC: i32 = 256;
  * strides (element (r, k) at a + 4·(r·rsA + k·csA)), so Aᵀ costs nothing;
  * B[K, N] has rows ldb floats apart, C rows ldc floats apart. Blocked over K
  * (KC) and M (MC) so that a panel of B is reused from L1 by every row block.
+ * With `scratch` (room for KC·N floats; 0 = none) B's panels are packed first.
  */
-export function gemm(a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, N: i32, K: i32, acc: i32): void {
+export function gemm(a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, N: i32, K: i32, acc: i32, scratch: usize): void {
   const rs = <usize>rsA << 2;
   const cs = <usize>csA << 2;
   const lb = <usize>ldb << 2;
@@ -110,18 +111,34 @@ export function gemm(a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, c: usize,
     if (!acc) for (let i = 0; i < M; i++) memory.fill(c + <usize>i * lc, 0, <usize>N << 2);
     return;
   }
+  // Pack each K-block of B's 8-column panels contiguously (panel j at
+  // scratch + j·kc·4): a panel then fills whole cache lines, half as many.
+  const pack = scratch != 0 && M >= 48 && N8 > 0;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(KC, K - k0);
     const ak = a + <usize>k0 * cs;
     const bk = b + <usize>k0 * lb;
     const accK = acc | (k0 > 0 ? 1 : 0);
+    if (pack) {
+      for (let j = 0; j < N8; j += 8) {
+        let src = bk + (<usize>j << 2);
+        let dst = scratch + <usize>j * <usize>kc * 4;
+        for (let k = 0; k < kc; k++) {
+          v128.store(dst, v128.load(src));
+          v128.store(dst, v128.load(src, 16), 16);
+          src += lb;
+          dst += 32;
+        }
+      }
+    }
     for (let i0 = 0; i0 < M; i0 += MC) {
       const i1 = min(i0 + MC, M);
       for (let j = 0; j < N8; j += 8) {
-        const pb = bk + (<usize>j << 2);
+        const pb = pack ? scratch + <usize>j * <usize>kc * 4 : bk + (<usize>j << 2);
+        const pl: usize = pack ? 32 : lb;
         let i = i0;
-        for (; i + 6 <= i1; i += 6) tile6x8(ak + <usize>i * rs, rs, cs, pb, lb, c + <usize>i * lc + (<usize>j << 2), lc, kc, accK);
-        for (; i < i1; i++) tile1x8(ak + <usize>i * rs, cs, pb, lb, c + <usize>i * lc + (<usize>j << 2), kc, accK);
+        for (; i + 6 <= i1; i += 6) tile6x8(ak + <usize>i * rs, rs, cs, pb, pl, c + <usize>i * lc + (<usize>j << 2), lc, kc, accK);
+        for (; i < i1; i++) tile1x8(ak + <usize>i * rs, cs, pb, pl, c + <usize>i * lc + (<usize>j << 2), kc, accK);
       }
       if (N8 < N) for (let i = i0; i < i1; i++) tailColumns(ak + <usize>i * rs, cs, bk, lb, c + <usize>i * lc, N8, N, kc, accK);
     }
@@ -286,5 +303,29 @@ export function maxPool2Grad(x: usize, dy: usize, n: i32, T: i32, C: i32, dx: us
       g += rowBytes;
     }
     if (T & 1) memory.fill(out, 0, rowBytes);
+  }
+}
+
+/**
+ * Inverted dropout, drawing the masks: for each of `rows` rows of `per`
+ * values, mulberry32 seeded with seeds[row] gives u (uint32) per value; the
+ * mask is keep where u ≥ threshold, else 0 (bit for bit the masks of
+ * fillDropoutMask in src/models/layers/seededDropout.ts). Writes the mask to
+ * `mask` and x · mask to `out`.
+ */
+export function dropout(x: usize, out: usize, mask: usize, rows: i32, per: i32, seeds: usize, threshold: u32, keep: f32): void {
+  let p: usize = 0;
+  for (let r = 0; r < rows; r++) {
+    let s = load<i32>(seeds + (<usize>r << 2));
+    for (let i = 0; i < per; i++) {
+      s += 0x6d2b79f5;
+      let z = (s ^ (<i32>(<u32>s >> 15))) * (1 | s);
+      z = (z + (z ^ <i32>(<u32>z >> 7)) * (61 | z)) ^ z;
+      const u = <u32>(z ^ <i32>(<u32>z >> 14));
+      const m = select<f32>(keep, 0, u >= threshold); // branch-free: random bits mispredict
+      store<f32>(mask + p, m);
+      store<f32>(out + p, load<f32>(x + p) * m);
+      p += 4;
+    }
   }
 }

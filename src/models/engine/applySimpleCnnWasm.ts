@@ -144,7 +144,12 @@ export function applySimpleCnnWasm(cnn: tfl.LayersModel, x: tf.Tensor3D, options
       return tf.concat(parts, 0);
     });
   }
-  const masks = training ? [f2, f3, f4].map((c, i) => plan.dropouts[i].drawMask([n, p2, c])) : null;
+  const masks = training
+    ? [f2, f3, f4].map((c, i) => {
+        const seeds = plan.dropouts[i].maskSeeds([n, p2, c]);
+        return seeds && { seeds, rate: plan.dropouts[i].rate };
+      })
+    : null;
   const eng = pickEngine(plan, options.flavour);
   eng.pending = training;
   return withCustomGradient(weights, () => {

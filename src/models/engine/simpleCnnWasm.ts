@@ -36,6 +36,14 @@ function stages(frames: number, g: SimpleCnnGeometry): { t1: number; p1: number;
   return { t1, p1, t2, p2 };
 }
 
+/** One dropout layer's draw: a mulberry32 seed per clip (see `fillDropoutMask`) and the rate. */
+export interface DropoutSeeds {
+  /** Seed of each clip's mask. */
+  seeds: Int32Array;
+  /** Drop probability in [0, 1). */
+  rate: number;
+}
+
 interface Layout {
   n: number;
   frames: number;
@@ -95,6 +103,8 @@ export class SimpleCnnWasm {
       ['b4', f4],
       ['w5', f4],
       ['b5', 4],
+      ['seeds', n],
+      ['scratch', 256 * (Math.max(f1, f2, f3, f4) + 8)],
       ['w2flip', k2 * f2 * f1],
       ['w3T', f3 * f2],
       ['w4T', f4 * f3],
@@ -149,11 +159,11 @@ export class SimpleCnnWasm {
    * @param n - clips.
    * @param frames - frames per clip.
    * @param weights - the 10 weights (see the class comment).
-   * @param masks - the three dropout multipliers (`[n, T″, channels]` each) for training, or null.
+   * @param masks - the three dropout layers' draws for training (null = no dropout at that layer), or null.
    * @param keep - keep what {@link backward} needs.
    * @returns one score per clip (a fresh array).
    */
-  forward(x: Float32Array, n: number, frames: number, weights: readonly Float32Array[], masks: readonly (Float32Array | null)[] | null, keep: boolean): Float32Array {
+  forward(x: Float32Array, n: number, frames: number, weights: readonly Float32Array[], masks: readonly (DropoutSeeds | null)[] | null, keep: boolean): Float32Array {
     const g = this.geometry;
     const { nMels: c0, kernelSizes: [k1, k2], filters: [f1, f2, f3, f4], leakyAlpha: alpha } = g;
     const { t1, p1, t2, p2 } = stages(frames, g);
@@ -188,38 +198,33 @@ export class SimpleCnnWasm {
 
     const framesBytes = frames * c0 * 4;
     for (let b = 0; b < n; b++) {
-      fn.gemm(L.xT + b * framesBytes, c0, 1, L.w1, f1, L.y1 + b * t1 * f1 * 4, f1, t1, f1, k1 * c0, 0);
+      fn.gemm(L.xT + b * framesBytes, c0, 1, L.w1, f1, L.y1 + b * t1 * f1 * 4, f1, t1, f1, k1 * c0, 0, L.scratch);
     }
     fn.biasLeaky(L.y1, n * t1, f1, L.b1, alpha);
     fn.maxPool2(L.y1, n, t1, f1, L.p1);
     for (let b = 0; b < n; b++) {
-      fn.gemm(L.p1 + b * p1 * f1 * 4, f1, 1, L.w2, f2, L.y2 + b * t2 * f2 * 4, f2, t2, f2, k2 * f1, 0);
+      fn.gemm(L.p1 + b * p1 * f1 * 4, f1, 1, L.w2, f2, L.y2 + b * t2 * f2 * 4, f2, t2, f2, k2 * f1, 0, L.scratch);
     }
     fn.biasLeaky(L.y2, n * t2, f2, L.b2, alpha);
     fn.maxPool2(L.y2, n, t2, f2, L.p2);
     const dropout = masks !== null;
-    if (dropout) {
-      if (masks.length !== 3) throw new HitrankError('E_SHAPE', `simple CNN: expected 3 dropout masks, got ${masks.length}.`);
-      [[masks[0], r * f2], [masks[1], r * f3], [masks[2], r * f4]].forEach(([m, size], i) => {
-        if (m !== null && (m as Float32Array).length !== size) {
-          throw new HitrankError('E_SHAPE', `simple CNN: dropout mask ${i + 1} has ${(m as Float32Array).length} values, expected ${size}.`);
-        }
-      });
-    }
-    const applyMask = (m: Float32Array | null, region: string, src: number, dst: number, size: number): number => {
+    if (dropout && masks.length !== 3) throw new HitrankError('E_SHAPE', `simple CNN: expected 3 dropout draws, got ${masks.length}.`);
+    const applyMask = (m: DropoutSeeds | null, region: string, src: number, dst: number, per: number): number => {
       if (!m) return src;
-      K.f32(L[region], size).set(m);
-      fn.multiply(src, L[region], dst, size);
+      if (m.seeds.length !== n) throw new HitrankError('E_SHAPE', `simple CNN: ${m.seeds.length} dropout seeds for ${n} clips.`);
+      K.i32(L.seeds, n).set(m.seeds);
+      const threshold = Math.min(Math.floor(m.rate * 4294967296), 4294967295);
+      fn.dropout(src, dst, L[region], n, per, L.seeds, threshold, Math.fround(1 / (1 - m.rate)));
       return dst;
     };
-    const in3 = dropout ? applyMask(masks[0], 'm1', L.p2, L.d1, r * f2) : L.p2;
-    fn.gemm(in3, f2, 1, L.w3, f3, L.y3, f3, r, f3, f2, 0);
+    const in3 = dropout ? applyMask(masks[0], 'm1', L.p2, L.d1, p2 * f2) : L.p2;
+    fn.gemm(in3, f2, 1, L.w3, f3, L.y3, f3, r, f3, f2, 0, L.scratch);
     fn.biasLeaky(L.y3, r, f3, L.b3, alpha);
-    const in4 = dropout ? applyMask(masks[1], 'm2', L.y3, L.d2, r * f3) : L.y3;
-    fn.gemm(in4, f3, 1, L.w4, f4, L.y4, f4, r, f4, f3, 0);
+    const in4 = dropout ? applyMask(masks[1], 'm2', L.y3, L.d2, p2 * f3) : L.y3;
+    fn.gemm(in4, f3, 1, L.w4, f4, L.y4, f4, r, f4, f3, 0, L.scratch);
     fn.biasLeaky(L.y4, r, f4, L.b4, alpha);
-    const in5 = dropout ? applyMask(masks[2], 'm3', L.y4, L.d3, r * f4) : L.y4;
-    fn.gemm(in5, f4, 1, L.w5, 1, L.y5, 1, r, 1, f4, 0);
+    const in5 = dropout ? applyMask(masks[2], 'm3', L.y4, L.d3, p2 * f4) : L.y4;
+    fn.gemm(in5, f4, 1, L.w5, 1, L.y5, 1, r, 1, f4, 0, L.scratch);
     fn.biasLeaky(L.y5, r, 1, L.b5, alpha);
 
     const y5 = K.f32(L.y5, r);
@@ -270,25 +275,25 @@ export class SimpleCnnWasm {
     const g5 = K.f32(L.g5, r);
     for (let b = 0; b < n; b++) g5.fill(dScores[b] / p2, b * p2, (b + 1) * p2);
     fn.leakyGrad(L.g5, L.y5, r, alpha);
-    fn.gemm(L.g5, r, 1, in5, f4, L.dw5, f4, 1, f4, r, 0); // dW5ᵀ = g5ᵀ · D3 ([1, r] · [r, f4])
+    fn.gemm(L.g5, r, 1, in5, f4, L.dw5, f4, 1, f4, r, 0, L.scratch); // dW5ᵀ = g5ᵀ · D3 ([1, r] · [r, f4])
     fn.columnSums(L.g5, r, 1, L.db5, 0);
-    fn.gemm(L.g5, 1, 1, L.w5, f4, L.g4, f4, r, f4, 1, 0); // g4 = g5 · W5ᵀ (outer product)
+    fn.gemm(L.g5, 1, 1, L.w5, f4, L.g4, f4, r, f4, 1, 0, L.scratch); // g4 = g5 · W5ᵀ (outer product)
     if (masks[2]) fn.multiply(L.g4, L.m3, L.g4, r * f4);
     fn.leakyGrad(L.g4, L.y4, r * f4, alpha);
 
     // conv2d_3 (f3 → f4)
-    fn.gemm(in4, 1, f3, L.g4, f4, L.dw4, f4, f3, f4, r, 0);
+    fn.gemm(in4, 1, f3, L.g4, f4, L.dw4, f4, f3, f4, r, 0, L.scratch);
     fn.columnSums(L.g4, r, f4, L.db4, 0);
     transposeInto(K.f32(L.w4, f3 * f4), f3, f4, K.f32(L.w4T, f4 * f3));
-    fn.gemm(L.g4, f4, 1, L.w4T, f3, L.g3, f3, r, f3, f4, 0);
+    fn.gemm(L.g4, f4, 1, L.w4T, f3, L.g3, f3, r, f3, f4, 0, L.scratch);
     if (masks[1]) fn.multiply(L.g3, L.m2, L.g3, r * f3);
     fn.leakyGrad(L.g3, L.y3, r * f3, alpha);
 
     // conv2d_2 (f2 → f3)
-    fn.gemm(in3, 1, f2, L.g3, f3, L.dw3, f3, f2, f3, r, 0);
+    fn.gemm(in3, 1, f2, L.g3, f3, L.dw3, f3, f2, f3, r, 0, L.scratch);
     fn.columnSums(L.g3, r, f3, L.db3, 0);
     transposeInto(K.f32(L.w3, f2 * f3), f2, f3, K.f32(L.w3T, f3 * f2));
-    fn.gemm(L.g3, f3, 1, L.w3T, f2, L.g2, f2, r, f2, f3, 0);
+    fn.gemm(L.g3, f3, 1, L.w3T, f2, L.g2, f2, r, f2, f3, 0, L.scratch);
     if (masks[0]) fn.multiply(L.g2, L.m1, L.g2, r * f2);
 
     // pool2, then conv2 (k2 × f1 → f2) into a zero-padded gradient per clip.
@@ -300,7 +305,7 @@ export class SimpleCnnWasm {
       fn.maxPool2Grad(L.y2 + b * t2 * f2 * 4, L.g2 + b * p2 * f2 * 4, 1, t2, f2, at);
       fn.leakyGrad(at, L.y2 + b * t2 * f2 * 4, t2 * f2, alpha);
       // dW2 += P1_bᵀ (as windows) · dZ2_b
-      fn.gemm(L.p1 + b * p1 * f1 * 4, 1, f1, at, f2, L.dw2, f2, k2 * f1, f2, t2, b > 0 ? 1 : 0);
+      fn.gemm(L.p1 + b * p1 * f1 * 4, 1, f1, at, f2, L.dw2, f2, k2 * f1, f2, t2, b > 0 ? 1 : 0, L.scratch);
       fn.columnSums(at, t2, f2, L.db2, b > 0 ? 1 : 0);
     }
     // dP1_b[s] = Σ_k' dZpad_b[s + k'] · W2flip[k'], W2flip[k'·f2 + o, c] = W2[(k2 − 1 − k')·f1 + c, o]
@@ -313,7 +318,7 @@ export class SimpleCnnWasm {
       }
     }
     for (let b = 0; b < n; b++) {
-      fn.gemm(L.gpad + b * pad2 * f2 * 4, f2, 1, L.w2flip, f1, L.gp1 + b * p1 * f1 * 4, f1, p1, f1, k2 * f2, 0);
+      fn.gemm(L.gpad + b * pad2 * f2 * 4, f2, 1, L.w2flip, f1, L.gp1 + b * p1 * f1 * 4, f1, p1, f1, k2 * f2, 0, L.scratch);
     }
 
     // pool1, conv1 (weights only: the input needs no gradient).
@@ -321,7 +326,7 @@ export class SimpleCnnWasm {
     fn.leakyGrad(L.gy1, L.y1, n * t1 * f1, alpha);
     const framesBytes = frames * c0 * 4;
     for (let b = 0; b < n; b++) {
-      fn.gemm(L.xT + b * framesBytes, 1, c0, L.gy1 + b * t1 * f1 * 4, f1, L.dw1, f1, k1 * c0, f1, t1, b > 0 ? 1 : 0);
+      fn.gemm(L.xT + b * framesBytes, 1, c0, L.gy1 + b * t1 * f1 * 4, f1, L.dw1, f1, k1 * c0, f1, t1, b > 0 ? 1 : 0, L.scratch);
     }
     fn.columnSums(L.gy1, n * t1, f1, L.db1, 0);
 

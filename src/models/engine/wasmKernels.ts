@@ -16,7 +16,7 @@ export type WasmKernelFlavour = 'relaxed-simd' | 'simd';
 /** The functions the kernel module exports (pointers are byte offsets, sizes and strides in floats). */
 export interface WasmKernelExports {
   memory: WebAssembly.Memory;
-  gemm(a: number, rsA: number, csA: number, b: number, ldb: number, c: number, ldc: number, m: number, n: number, k: number, acc: number): void;
+  gemm(a: number, rsA: number, csA: number, b: number, ldb: number, c: number, ldc: number, m: number, n: number, k: number, acc: number, scratch: number): void;
   transposeClips(x: number, n: number, rows: number, cols: number, out: number): void;
   biasLeaky(y: number, m: number, n: number, bias: number, alpha: number): void;
   leakyGrad(g: number, y: number, n: number, alpha: number): void;
@@ -24,6 +24,7 @@ export interface WasmKernelExports {
   columnSums(z: number, m: number, n: number, out: number, acc: number): void;
   maxPool2(x: number, n: number, t: number, c: number, y: number): void;
   maxPool2Grad(x: number, dy: number, n: number, t: number, c: number, dx: number): void;
+  dropout(x: number, out: number, mask: number, rows: number, per: number, seeds: number, threshold: number, keep: number): void;
 }
 
 // (module (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd))
@@ -103,6 +104,11 @@ export class WasmKernels {
   reserve(end: number): void {
     const have = this.fn.memory.buffer.byteLength;
     if (end > have) this.fn.memory.grow(Math.ceil((end - have) / 65536));
+  }
+
+  /** An int32 view of `length` values at byte offset `ptr` (valid until the memory grows). */
+  i32(ptr: number, length: number): Int32Array {
+    return new Int32Array(this.fn.memory.buffer, ptr, length);
   }
 
   /** A float view of `length` floats at byte offset `ptr` (valid until the memory grows). */

@@ -116,20 +116,18 @@ export class SeededDropout extends tfl.layers.Layer {
   }
 
   /**
-   * Draws the next training-mode mask for an input of `shape` exactly as
-   * {@link SeededDropout.call} does (the active {@link withDropoutDraw}, else
-   * the layer's own stream, which advances): inverted-dropout multipliers, 0
-   * or 1 / (1 − rate). Used by hitrank's wasm kernels, which apply the masks
-   * themselves.
+   * Draws the seeds of the next training-mode mask for an input of `shape`
+   * exactly as {@link SeededDropout.call} does (the active
+   * {@link withDropoutDraw}, else the layer's own stream, which advances):
+   * row r's mask is {@link fillDropoutMask} with `seeds[r]`. Used by
+   * hitrank's wasm kernels, which draw and apply the masks themselves.
    *
    * @param shape - the input's shape; its first dimension is the batch.
-   * @returns the mask, or `null` when the rate is 0 (identity).
+   * @returns one seed per row, or `null` when the rate is 0 (identity).
    * @throws HitrankError `E_SHAPE` when an active draw names another number of rows.
    */
-  drawMask(shape: readonly number[]): Float32Array | null {
+  maskSeeds(shape: readonly number[]): Int32Array | null {
     if (this.rate === 0) return null;
-    const size = shape.reduce((a, b) => a * b, 1);
-    const values = new Float32Array(size);
     const n = shape[0] ?? 1;
     const draw = activeDraw;
     if (draw && draw.rows.length !== n) {
@@ -138,18 +136,19 @@ export class SeededDropout extends tfl.layers.Layer {
     // One seed per call (the step key, or the layer's stream), then one mask
     // stream per row, so a row's mask does not depend on the other rows.
     const base = draw ? mixSeed(this.seed, draw.key) : this.stream.int32();
-    const per = size / n;
-    for (let r = 0; r < n; r++) {
-      fillDropoutMask(values.subarray(r * per, (r + 1) * per), this.rate, mixSeed(base, draw ? draw.rows[r] : r));
-    }
-    return values;
+    const seeds = new Int32Array(n);
+    for (let r = 0; r < n; r++) seeds[r] = mixSeed(base, draw ? draw.rows[r] : r);
+    return seeds;
   }
 
   /** Identity at inference; masks and rescales with `training: true`. */
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
     const x = onlyTensor(inputs, this.name);
     if (kwargs['training'] !== true || this.rate === 0) return x;
-    const values = this.drawMask(x.shape) as Float32Array;
+    const seeds = this.maskSeeds(x.shape) as Int32Array;
+    const values = new Float32Array(x.size);
+    const per = x.size / seeds.length;
+    seeds.forEach((seed, r) => fillDropoutMask(values.subarray(r * per, (r + 1) * per), this.rate, seed));
     return tf.tidy(() => {
       const mask = tf.tensor(values, x.shape, 'float32');
       // x · mask with the mask as a constant: the backward pass keeps only
