@@ -177,3 +177,32 @@ describe('tensor hygiene, determinism, persistence', () => {
     audio.dispose();
   });
 });
+
+describe('SiameseHitModel cnnKernels', () => {
+  it('trains the same model on the wasm kernels and on the tfjs ops (losses and scores within 1e-4), by different code', async () => {
+    const train = plantedMelDataset(40, 'train');
+    const test = plantedMelDataset(30, 'test');
+    const out: Record<string, { losses: number[]; scores: Float32Array }> = {};
+    for (const cnnKernels of ['wasm', 'tfjs'] as const) {
+      const model = new SiameseHitModel({ seed: 5, cnnKernels });
+      const losses: number[] = [];
+      await model.fit(train, { sampler: 'ab', epochs: 3, batchPairs: 8, learningRate: 0.05, onEpoch: (l) => void losses.push(l.loss) });
+      out[cnnKernels] = { losses, scores: Float32Array.from(await model.predict(test)) };
+      model.dispose();
+    }
+    out.wasm.losses.forEach((l, i) => expect(Math.abs(l - out.tfjs.losses[i])).toBeLessThan(1e-4 * Math.max(1, Math.abs(l))));
+    let maxDiff = 0;
+    let scale = 0;
+    out.wasm.scores.forEach((s, i) => {
+      maxDiff = Math.max(maxDiff, Math.abs(s - out.tfjs.scores[i]));
+      scale = Math.max(scale, Math.abs(out.tfjs.scores[i]));
+    });
+    expect(maxDiff).toBeLessThan(1e-4 * Math.max(1, scale));
+    // Float32 rounding differs between the two paths: equal scores would mean one path ran twice.
+    expect(maxDiff).toBeGreaterThan(0);
+  });
+
+  it('refuses an unknown cnnKernels', () => {
+    expect(() => new SiameseHitModel({ cnnKernels: 'gpu' as never })).toThrow(/cnnKernels/);
+  });
+});
