@@ -8,7 +8,10 @@
 // labelled "recorded", when /usr/bin/python3 has no torch). Then per-op
 // times on wasm and the kernel-time split of one wasm step.
 //
-//   npx tsx bench/train-step.ts                          # everything (~4 min)
+// hitrank's own WebAssembly kernels (applySimpleCnnWasm, relaxed SIMD turned
+// on as the hitrank command does) are measured first, then the tfjs ops.
+//
+//   npx tsx bench/train-step.ts                          # everything (~5 min)
 //   HITRANK_BENCH_QUICK=1 npx tsx bench/train-step.ts    # fewer steps, no Conv2D baseline
 //   HITRANK_BENCH_SKIP_CONV2D=1 npx tsx bench/train-step.ts
 //
@@ -22,7 +25,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { buildSimpleCnn, maxPool1d, timeConv1d, timeConv1dChannelsFirst } from '../src/models/index.js';
+import { applySimpleCnnWasm, buildSimpleCnn, maxPool1d, timeConv1d, timeConv1dChannelsFirst, type WasmKernelFlavour } from '../src/models/index.js';
+import { SimpleCnnWasm } from '../src/models/engine/simpleCnnWasm.js';
+import { wasmKernels } from '../src/models/engine/wasmKernels.js';
+import { enableRelaxedSimd } from '../src/node/relaxedSimd.js';
 
 const QUICK = process.env.HITRANK_BENCH_QUICK === '1';
 const B = 32;
@@ -71,15 +77,20 @@ function randomBatch(seed: number): { x: tf.Tensor3D; y: tf.Tensor2D } {
   };
 }
 
+type Kernels = 'tfjs' | WasmKernelFlavour;
+const forward = (cnn: tfl.LayersModel, x: tf.Tensor3D, kernels: Kernels): tf.Tensor =>
+  kernels === 'tfjs' ? (cnn.apply(x, { training: true }) as tf.Tensor) : applySimpleCnnWasm(cnn, x, { training: true, flavour: kernels });
+const kernelsLabel = (k: Kernels) => (k === 'tfjs' ? 'hitrank ops' : `hitrank wasm kernels (${k === 'simd' ? 'SIMD128' : 'relaxed SIMD'})`);
+
 /** One MSE + Adam step of buildSimpleCnn on a fixed random batch of 32 clips, on the current backend. */
-function mseAdamStep(): { step: () => void; vars: tf.Variable[]; dispose: () => void } {
+function mseAdamStep(kernels: Kernels = 'tfjs'): { step: () => void; vars: tf.Variable[]; dispose: () => void } {
   const cnn = buildSimpleCnn({ seed: 1 });
   const { x, y } = randomBatch(1);
   const opt = tf.train.adam(1e-3);
   const vars = cnn.trainableWeights.map((w) => w.read() as tf.Variable);
   const step = () =>
     tf.tidy(() => {
-      opt.minimize(() => tf.losses.meanSquaredError(y, cnn.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, false, vars);
+      opt.minimize(() => tf.losses.meanSquaredError(y, forward(cnn, x, kernels)) as tf.Scalar, false, vars);
     });
   const dispose = () => {
     tf.dispose([x, y]);
@@ -90,16 +101,16 @@ function mseAdamStep(): { step: () => void; vars: tf.Variable[]; dispose: () => 
 }
 
 /** Times {@link mseAdamStep} on `backend`. */
-async function benchOurs(backend: 'cpu' | 'wasm', warmup: number, steps: number): Promise<Timing> {
+async function benchOurs(backend: 'cpu' | 'wasm', warmup: number, steps: number, kernels: Kernels = 'tfjs'): Promise<Timing> {
   await useBackend(backend);
-  const { step, vars, dispose } = mseAdamStep();
-  const r = await timeSteps(`hitrank ops, ${backend}, 32 clips`, step, () => vars[0].data(), warmup, steps);
+  const { step, vars, dispose } = mseAdamStep(kernels);
+  const r = await timeSteps(`${kernelsLabel(kernels)}, ${backend}, 32 clips`, step, () => vars[0].data(), warmup, steps);
   dispose();
   return r;
 }
 
 /** One Siamese step: 16 pairs through two branches of the same CNN, hinge rank loss, Adam. */
-async function benchPairs(backend: 'cpu' | 'wasm', warmup: number, steps: number): Promise<Timing> {
+async function benchPairs(backend: 'cpu' | 'wasm', warmup: number, steps: number, kernels: Kernels = 'tfjs'): Promise<Timing> {
   await useBackend(backend);
   const cnn = buildSimpleCnn({ seed: 2 });
   const xa = tf.randomNormal([B / 2, MELS, FRAMES], 0, 1, 'float32', 3);
@@ -111,14 +122,16 @@ async function benchPairs(backend: 'cpu' | 'wasm', warmup: number, steps: number
     tf.tidy(() => {
       opt.minimize(
         () => {
-          const d = tf.sub(cnn.apply(xa, { training: true }) as tf.Tensor, cnn.apply(xb, { training: true }) as tf.Tensor);
+          // Both songs of a pair in one pass (as SiameseHitModel does).
+          const f = forward(cnn, tf.concat([xa, xb], 0) as tf.Tensor3D, kernels);
+          const d = tf.sub(tf.slice(f, 0, B / 2), tf.slice(f, B / 2, B / 2));
           return tf.mean(tf.relu(tf.sub(1, tf.mul(sign, d)))) as tf.Scalar;
         },
         false,
         vars,
       );
     });
-  const r = await timeSteps(`hitrank ops, ${backend}, 16 pairs (32 clips)`, step, () => vars[0].data(), warmup, steps);
+  const r = await timeSteps(`${kernelsLabel(kernels)}, ${backend}, 16 pairs (32 clips)`, step, () => vars[0].data(), warmup, steps);
   tf.dispose([xa, xb, sign]);
   opt.dispose();
   cnn.dispose();
@@ -299,8 +312,93 @@ async function gemmFloor(): Promise<{ ms: number; gflop: number }> {
   return { ms, gflop: flop / 1e9 };
 }
 
+/** The products of {@link gemmFloor} on hitrank's own GEMM (one kernel instance, packed B). */
+function ownGemmFloor(flavour: WasmKernelFlavour): { ms: number; gflop: number } {
+  const t1 = FRAMES - 3;
+  const p1 = Math.floor(t1 / 2);
+  const t2 = p1 - 3;
+  const p2 = Math.floor(t2 / 2);
+  const shapes: Array<[number, number, number]> = [
+    [B * t1, MELS * 4, 32],
+    [MELS * 4, B * t1, 32],
+    [B * t2, 32 * 4, 64],
+    [32 * 4, B * t2, 64],
+    [B * p1, 4 * 64, 32],
+    [B * p2, 64, 256],
+    [64, B * p2, 256],
+    [B * p2, 256, 64],
+    [B * p2, 256, 256],
+    [256, B * p2, 256],
+    [B * p2, 256, 256],
+  ];
+  const k = wasmKernels(flavour);
+  let ms = 0;
+  let flop = 0;
+  for (const [m, kk, n] of shapes) {
+    const a = k.base;
+    const b = a + m * kk * 4 + 64;
+    const c = b + kk * n * 4 + 64;
+    const scratch = c + m * n * 4 + 64;
+    k.reserve(scratch + 256 * (n + 8 + 96) * 4);
+    k.f32(a, m * kk).fill(0.5);
+    k.f32(b, kk * n).fill(0.25);
+    const ts: number[] = [];
+    for (let i = 0; i < (QUICK ? 5 : 9) + 2; i++) {
+      const t0 = performance.now();
+      k.fn.gemm(a, kk, 1, b, n, c, n, m, n, kk, 0, scratch);
+      ts.push(performance.now() - t0);
+    }
+    ms += median(ts.slice(2));
+    flop += 2 * m * kk * n;
+  }
+  return { ms, gflop: flop / 1e9 };
+}
+
+/** Time per kernel call of one forward + backward pass of 32 clips on hitrank's engine (JS glue excluded). */
+function engineProfile(flavour: WasmKernelFlavour): Array<[string, number]> {
+  const e = new SimpleCnnWasm({ nMels: MELS, kernelSizes: [4, 4], filters: [32, 64, 256, 256], leakyAlpha: 0.1 }, flavour);
+  const fn = e.kernels.fn as unknown as Record<string, (...a: number[]) => void>;
+  const times = new Map<string, number>();
+  let phase = 'forward';
+  const wrapped: Record<string, unknown> = { memory: e.kernels.fn.memory };
+  for (const name of Object.keys(fn)) {
+    if (typeof fn[name] !== 'function') continue;
+    const orig = fn[name];
+    wrapped[name] = (...a: number[]) => {
+      const t0 = performance.now();
+      orig(...a);
+      const d = performance.now() - t0;
+      const key = name === 'gemm' ? `${phase} gemm [${a[7]} × ${a[9]}]·[${a[9]} × ${a[8]}]${a[1] === 1 && a[2] !== 1 ? ' (Aᵀ)' : ''}` : `${phase} ${name}`;
+      times.set(key, (times.get(key) ?? 0) + d);
+    };
+  }
+  (e.kernels as unknown as { fn: unknown }).fn = wrapped;
+  const rng = (n: number, s: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + s) * 0.5);
+  const x = rng(B * MELS * FRAMES, 1);
+  const w = e.weightSizes().map((n, i) => rng(n, i + 2).map((v) => v * 0.1));
+  const draws = [0, 1, 2].map((i) => ({ seeds: Int32Array.from({ length: B }, (_, r) => r * 31 + i), rate: 0.25 }));
+  const dy = new Float32Array(B).fill(1 / B);
+  const runs = QUICK ? 4 : 10;
+  for (let i = 0; i < runs + 2; i++) {
+    if (i === 2) times.clear();
+    phase = 'forward';
+    e.forward(x, B, FRAMES, w, draws, true);
+    phase = 'backward';
+    e.backward(dy, e.tapeId);
+  }
+  const rows = [...times].map(([k, v]) => [k, v / runs] as [string, number]);
+  rows.push(['total', rows.reduce((a, r) => a + r[1], 0)]);
+  return rows;
+}
+
 const fmt = (v: number, d = 1) => v.toFixed(d);
+const relaxed = enableRelaxedSimd();
+const best: Kernels = relaxed ? 'relaxed-simd' : 'simd';
 const results: Timing[] = [];
+results.push(await benchOurs('wasm', 3, QUICK ? 5 : 15, best));
+results.push(await benchPairs('wasm', 3, QUICK ? 5 : 15, best));
+if (relaxed) results.push(await benchOurs('wasm', 3, QUICK ? 5 : 15, 'simd'));
+results.push(await benchOurs('cpu', 3, QUICK ? 5 : 15, best));
 results.push(await benchOurs('wasm', 3, QUICK ? 5 : 15));
 results.push(await benchPairs('wasm', 3, QUICK ? 5 : 15));
 results.push(await benchOurs('cpu', 1, QUICK ? 2 : 4));
@@ -322,18 +420,31 @@ for (const r of results) {
     `| ${r.label} (${r.steps} steps) | ${fmt(r.medianMs)} | ${fmt(r.minMs)} | ${fmt((B / r.medianMs) * 1000, 1)} | ${ratio(r.medianMs, r.minMs, torch[0])} | ${ratio(r.medianMs, r.minMs, torch[1])} |`,
   );
 }
-const wasm = results[0];
-console.log(`\nwasm clips/s ${fmt((B / wasm.medianMs) * 1000, 0)}: issue-4 target ≥ 160 ${(B / wasm.medianMs) * 1000 >= 160 ? 'met' : 'NOT met'}; issue-5 target ≥ 550 ${(B / wasm.medianMs) * 1000 >= 550 ? 'met' : 'NOT met'}.`);
+const ours = results[0];
+const wasm = results.find((r) => r.label === 'hitrank ops, wasm, 32 clips')!;
+const cps = (B / ours.medianMs) * 1000;
+console.log(
+  `\nwasm kernels: ${fmt(cps, 0)} clips/s, ${fmt(ours.medianMs / torch[0].ms, 2)}× PyTorch 1 thread (${fmt(ours.minMs / torch[0].minMs, 2)}× min/min); ` +
+    `issue-5 target ≤ 3× (≥ ${fmt((B / (3 * torch[0].ms)) * 1000, 0)} clips/s in this run, ≥ 550 with peers.md's PyTorch) ${ours.medianMs <= 3 * torch[0].ms ? 'met' : 'NOT met'}; ` +
+    `${fmt(wasm.medianMs / ours.medianMs, 2)}× faster than the tfjs ops on the wasm backend.`,
+);
 const conv2d = results.find((r) => r.label.startsWith('tfjs-layers'));
 const cpuOurs = results.find((r) => r.label.startsWith('hitrank ops, cpu'));
 if (conv2d && cpuOurs) console.log(`tfjs-layers Conv2D (cpu) / hitrank ops (cpu): ${fmt(conv2d.medianMs / cpuOurs.medianMs, 1)}×; / hitrank ops (wasm): ${fmt(conv2d.medianMs / wasm.medianMs, 0)}×.`);
 
 const floor = await gemmFloor();
+const ownFloor = ownGemmFloor(best);
 console.log(
   `\nFloor set by the wasm GEMM: the ${fmt(floor.gflop, 2)} GFLOP of matrix products in one step take ${fmt(floor.ms)} ms alone ` +
     `(${fmt(floor.gflop / floor.ms * 1000, 1)} GFLOP/s) → at most ${fmt((B / floor.ms) * 1000, 0)} clips/s, ` +
-    `${fmt(floor.ms / torch[0].ms, 2)}× PyTorch 1 thread; our step is ${fmt(wasm.medianMs / floor.ms, 2)}× that floor.`,
+    `${fmt(floor.ms / torch[0].ms, 2)}× PyTorch 1 thread; the tfjs-ops step is ${fmt(wasm.medianMs / floor.ms, 2)}× that floor.`,
 );
+console.log(
+  `Floor set by hitrank's own GEMM (${best}): the same products take ${fmt(ownFloor.ms)} ms (${fmt(ownFloor.gflop / ownFloor.ms * 1000, 1)} GFLOP/s), ` +
+    `${fmt(ownFloor.ms / torch[0].ms, 2)}× PyTorch 1 thread; the wasm-kernels step is ${fmt(ours.medianMs / ownFloor.ms, 2)}× that floor.`,
+);
+console.log(`\nhitrank wasm kernels (${best}), one 32-clip forward + backward pass by kernel call (ms, mean of ${QUICK ? 4 : 10}):`);
+for (const [name, ms] of engineProfile(best)) console.log(`  ${name.padEnd(58)} ${fmt(ms, 2)}`);
 console.log('\nPer-op times on wasm (batch 32, median ms; backward = forward+backward − forward):');
 for (const [name, ms] of await opProfile()) console.log(`  ${name.padEnd(50)} ${fmt(ms, 2)}`);
 console.log('\nKernel time of one wasm training step by kernel (tf.profile, ms):');

@@ -104,7 +104,7 @@ export class SimpleCnnWasm {
       ['w5', f4],
       ['b5', 4],
       ['seeds', n],
-      ['scratch', 256 * (Math.max(f1, f2, f3, f4) + 8)],
+      ['scratch', 256 * (Math.max(f1, f2, f3, f4) + 8 + 96)], // gemm's packed panels (KC · (N + MC))
       ['w2flip', k2 * f2 * f1],
       ['w3T', f3 * f2],
       ['w4T', f4 * f3],
