@@ -244,21 +244,43 @@ export function gemm(a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, c: usize,
   }
 }
 
-/** Per clip, x[n][rows][cols] → out[n][cols][rows] (a blocked transpose). */
+/** Per clip, x[n][rows][cols] → out[n][cols][rows]: 4 × 4 blocks transposed in registers. */
 export function transposeClips(x: usize, n: i32, rows: i32, cols: i32, out: usize): void {
   const per = <usize>rows * <usize>cols << 2;
+  const rowBytes = <usize>cols << 2;
+  const outRow = <usize>rows << 2;
+  const rows4 = rows & ~3;
+  const cols4 = cols & ~3;
   for (let b = 0; b < n; b++) {
     const src = x + <usize>b * per;
     const dst = out + <usize>b * per;
-    for (let r0 = 0; r0 < rows; r0 += 16) {
-      const r1 = min(r0 + 16, rows);
-      for (let c0 = 0; c0 < cols; c0 += 16) {
-        const c1 = min(c0 + 16, cols);
-        for (let r = r0; r < r1; r++) {
-          for (let c = c0; c < c1; c++) {
-            store<f32>(dst + ((<usize>c * rows + r) << 2), load<f32>(src + ((<usize>r * cols + c) << 2)));
-          }
+    for (let r = 0; r < rows4; r += 4) {
+      const s0 = src + <usize>r * rowBytes;
+      for (let c = 0; c < cols4; c += 4) {
+        const o = <usize>c << 2;
+        const a = v128.load(s0 + o);
+        const bb = v128.load(s0 + rowBytes + o);
+        const cc = v128.load(s0 + 2 * rowBytes + o);
+        const d = v128.load(s0 + 3 * rowBytes + o);
+        const t0 = v128.shuffle<f32>(a, bb, 0, 4, 1, 5);
+        const t1 = v128.shuffle<f32>(a, bb, 2, 6, 3, 7);
+        const t2 = v128.shuffle<f32>(cc, d, 0, 4, 1, 5);
+        const t3 = v128.shuffle<f32>(cc, d, 2, 6, 3, 7);
+        const q = dst + <usize>c * outRow + (<usize>r << 2);
+        v128.store(q, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+        v128.store(q + outRow, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+        v128.store(q + 2 * outRow, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+        v128.store(q + 3 * outRow, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+      }
+      for (let c = cols4; c < cols; c++) {
+        for (let i = 0; i < 4; i++) {
+          store<f32>(dst + <usize>c * outRow + (<usize>(r + i) << 2), load<f32>(s0 + <usize>i * rowBytes + (<usize>c << 2)));
         }
+      }
+    }
+    for (let r = rows4; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        store<f32>(dst + <usize>c * outRow + (<usize>r << 2), load<f32>(src + <usize>r * rowBytes + (<usize>c << 2)));
       }
     }
   }

@@ -204,11 +204,12 @@ async function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit)
       t.dispose();
     });
     const clips = 2 * m.pairs;
-    const x = xs && init.melShape ? tf.tensor3d(xs[m.slot].subarray(0, clips * init.melShape[0] * init.melShape[1]), [clips, ...init.melShape]) : null;
+    const xData = xs && init.melShape ? xs[m.slot].subarray(0, clips * init.melShape[0] * init.melShape[1]) : undefined;
+    const x = xData && init.melShape ? tf.tensor3d(xData, [clips, ...init.melShape]) : null;
     const g = gs ? tf.tensor2d(gs[m.slot].subarray(0, clips * init.tagDim), [clips, init.tagDim]) : null;
     let r: ReturnType<typeof shardGradients>;
     try {
-      r = shardGradients(scorer, vars, x, g, m.yi, m.yj, init.loss, m.rateWeight, m.rankWeight, shardDropoutDraw(m.epoch, m.step, m.batchPairs, m.start, m.pairs));
+      r = shardGradients(scorer, vars, x, g, m.yi, m.yj, init.loss, m.rateWeight, m.rankWeight, shardDropoutDraw(m.epoch, m.step, m.batchPairs, m.start, m.pairs), xData);
     } finally {
       x?.dispose();
       g?.dispose();

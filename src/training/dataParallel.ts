@@ -127,6 +127,7 @@ export interface ShardGradients extends StepLoss {
  * @param rateWeight - factor of the rate term.
  * @param rankWeight - factor of the rank term.
  * @param dropout - the shard's dropout draw ({@link shardDropoutDraw}); without it the layers' own streams.
+ * @param xData - the values of `x`, when the caller has them (see `Scorer.score`).
  * @returns the weighted loss, the two terms and the gradients (a zero tensor for a variable the loss does not reach).
  */
 export function shardGradients(
@@ -140,12 +141,13 @@ export function shardGradients(
   rateWeight: number,
   rankWeight: number,
   dropout?: DropoutDraw,
+  xData?: Float32Array,
 ): ShardGradients {
   const b = yi.length;
   let rate: tf.Scalar | null = null;
   let rank: tf.Scalar | null = null;
   const { value, grads } = tf.variableGrads(() => {
-    const f = dropout ? withDropoutDraw(dropout, () => scorer.score(x, g, true)) : scorer.score(x, g, true);
+    const f = dropout ? withDropoutDraw(dropout, () => scorer.score(x, g, true, xData)) : scorer.score(x, g, true, xData);
     const parts = multiObjectiveLossParts(tf.slice(f, 0, b), tf.slice(f, b, b), yi, yj, {
       margin: loss.margin,
       w: loss.w,

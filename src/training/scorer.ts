@@ -93,15 +93,16 @@ export class Scorer {
 
   /**
    * Scores a batch: `x` is `[B, nMels, frames]` (standardised log-mel) or null,
-   * `g` is `[B, tagDim]` or null; returns a `[B]` tensor.
+   * `g` is `[B, tagDim]` or null; returns a `[B]` tensor. `xData`, when
+   * given, holds the values of `x` (the wasm kernels then skip reading them back).
    */
-  score(x: tf.Tensor3D | null, g: tf.Tensor2D | null, training: boolean): tf.Tensor1D {
+  score(x: tf.Tensor3D | null, g: tf.Tensor2D | null, training: boolean, xData?: Float32Array): tf.Tensor1D {
     return tf.tidy(() => {
       let a: tf.Tensor1D | null = null;
       let b: tf.Tensor1D | null = null;
       if (this.cnn) {
         if (!x) throw new HitrankError('E_MISSING_DATA', 'this model has an audio branch: the songs need mels.');
-        const y = resolveCnnKernels(this.config.cnnKernels ?? 'auto') === 'wasm' ? applySimpleCnnWasm(this.cnn, x, { training }) : this.cnn.apply(x, { training });
+        const y = resolveCnnKernels(this.config.cnnKernels ?? 'auto') === 'wasm' ? applySimpleCnnWasm(this.cnn, x, { training, xData }) : this.cnn.apply(x, { training });
         a = tf.reshape(y as tf.Tensor, [-1]);
       }
       if (this.tagDnn) {

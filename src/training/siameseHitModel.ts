@@ -313,7 +313,7 @@ export class SiameseHitModel {
   }
 
   /** Standardised inputs of songs `idx` of `ds` as tensors (caller disposes). */
-  private inputs(ds: HitDataset, idx: ArrayLike<number>): { x: tf.Tensor3D | null; g: tf.Tensor2D | null } {
+  private inputs(ds: HitDataset, idx: ArrayLike<number>): { x: tf.Tensor3D | null; g: tf.Tensor2D | null; xData: Float32Array | undefined } {
     const B = idx.length;
     const xBuf = this.options.audio ? new Float32Array(B * this.melShape![0] * this.melShape![1]) : null;
     const gBuf = this.options.tags ? new Float32Array(B * this.tagNames!.length) : null;
@@ -321,6 +321,7 @@ export class SiameseHitModel {
     return {
       x: xBuf ? tf.tensor3d(xBuf, [B, this.melShape![0], this.melShape![1]]) : null,
       g: gBuf ? tf.tensor2d(gBuf, [B, this.tagNames!.length]) : null,
+      xData: xBuf ?? undefined,
     };
   }
 
@@ -482,11 +483,11 @@ export class SiameseHitModel {
           } else {
             // The whole batch as one shard: the step a data-parallel worker takes, operation for operation.
             const { songs: idx, yi, yj } = batch;
-            const { x, g } = this.inputs(train, idx);
+            const { x, g, xData } = this.inputs(train, idx);
             const loss = { margin: o.margin, w: o.w, ties: o.ties, rank: o.rank };
             let step: ShardGradients;
             try {
-              step = shardGradients(scorer, vars, x, g, yi, yj, loss, 1 - o.w, o.w, shardDropoutDraw(batch.epoch, batch.step, B, 0, B));
+              step = shardGradients(scorer, vars, x, g, yi, yj, loss, 1 - o.w, o.w, shardDropoutDraw(batch.epoch, batch.step, B, 0, B), xData);
             } finally {
               x?.dispose();
               g?.dispose();
@@ -588,8 +589,8 @@ export class SiameseHitModel {
     for (let s = 0; s < n; s += PREDICT_BATCH) {
       const B = Math.min(PREDICT_BATCH, n - s);
       const idx = Int32Array.from({ length: B }, (_, i) => s + i);
-      const { x, g } = this.inputs(ds, idx);
-      const f = scorer.score(x, g, false);
+      const { x, g, xData } = this.inputs(ds, idx);
+      const f = scorer.score(x, g, false, xData);
       x?.dispose();
       g?.dispose();
       out.set(await f.data(), s);

@@ -19,7 +19,7 @@ import { wasmKernels } from '../../src/models/engine/wasmKernels.js';
 import { thrownCode as errCode } from '../helpers/errors.js';
 import seedrandom from 'seedrandom';
 
-// Relaxed SIMD is behind a flag in Node 20; turn it on so both builds are tested.
+// Relaxed SIMD is behind a flag in Node 20 (test/setup turns it on too); both builds are tested.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 const FLAVOURS: WasmKernelFlavour[] = ['simd', 'relaxed-simd'];
 
@@ -205,7 +205,11 @@ describe('hitrank wasm kernels for the simple CNN', () => {
     const got = applySimpleCnnWasm(cnn, x);
     expect(got.shape).toEqual([70, 1]);
     expect(relErr(got.dataSync(), ref)).toBeLessThan(1e-5);
-    tf.dispose([x, got]);
+    // The caller's copy of x's values gives the same scores (bit for bit); a wrong-sized one is refused.
+    const withData = applySimpleCnnWasm(cnn, x, { xData: x.dataSync() as Float32Array });
+    expect(Array.from(withData.dataSync())).toEqual(Array.from(got.dataSync()));
+    expect(errCode(() => applySimpleCnnWasm(cnn, x, { xData: new Float32Array(5) }))).toBe('E_SHAPE');
+    tf.dispose([x, got, withData]);
     cnn.dispose();
   });
 
