@@ -26,4 +26,4 @@ export {
   type ApplySimpleCnnWasmOptions,
   type CnnKernels,
 } from './engine/applySimpleCnnWasm.js';
-export { wasmKernelSupport, type WasmKernelFlavour } from './engine/wasmKernels.js';
+export { wasmKernelSupport, type WasmKernelFlavour, type WasmKernelSupport } from './engine/wasmKernels.js';

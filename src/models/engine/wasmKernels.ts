@@ -45,14 +45,22 @@ function validates(bytes: Uint8Array<ArrayBuffer>): boolean {
   }
 }
 
+/** What {@link wasmKernelSupport} reports. */
+export interface WasmKernelSupport {
+  /** WebAssembly SIMD128 validates: the kernels run. */
+  simd: boolean;
+  /** Relaxed SIMD validates too: the fused multiply-add build runs. */
+  relaxedSimd: boolean;
+}
+
 /**
  * Which kernel builds this runtime can run, checked now (Node 20 validates
  * relaxed SIMD only after `enableRelaxedSimd()` of `hitrank/node`; Node ≥ 22
  * and Chromium ≥ 114 always do).
  *
- * @returns `simd`: WebAssembly SIMD128 is available; `relaxedSimd`: so is relaxed SIMD.
+ * @returns see {@link WasmKernelSupport}.
  */
-export function wasmKernelSupport(): { simd: boolean; relaxedSimd: boolean } {
+export function wasmKernelSupport(): WasmKernelSupport {
   const simd = validates(SIMD_PROBE);
   return { simd, relaxedSimd: simd && validates(RELAXED_PROBE) };
 }

@@ -119,7 +119,7 @@ export class SeededDropout extends tfl.layers.Layer {
    * Draws the seeds of the next training-mode mask for an input of `shape`
    * exactly as {@link SeededDropout.call} does (the active
    * {@link withDropoutDraw}, else the layer's own stream, which advances):
-   * row r's mask is {@link fillDropoutMask} with `seeds[r]`. Used by
+   * row r's mask is `fillDropoutMask` with `seeds[r]`. Used by
    * hitrank's wasm kernels, which draw and apply the masks themselves.
    *
    * @param shape - the input's shape; its first dimension is the batch.
