@@ -339,7 +339,7 @@ function ownGemmFloor(flavour: WasmKernelFlavour): { ms: number; gflop: number }
     const b = a + m * kk * 4 + 64;
     const c = b + kk * n * 4 + 64;
     const scratch = c + m * n * 4 + 64;
-    k.reserve(scratch + 256 * (n + 8 + 96) * 4);
+    k.reserve(scratch + 256 * (n + 8) * 4);
     k.f32(a, m * kk).fill(0.5);
     k.f32(b, kk * n).fill(0.25);
     const ts: number[] = [];

@@ -14,15 +14,18 @@
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-/** 6 rows × 8 columns of C (+)= A·B over K: A element (r, k) at pa + r·rs + k·cs. */
-@inline function tile6x8(pa: usize, rs: usize, cs: usize, pb: usize, lb: usize, pc: usize, lc: usize, K: i32, acc: i32): void {
+/**
+ * 4 rows × 8 columns of C (+)= A·B over K: A element (r, k) at pa + r·rs + k·cs.
+ * Four rows, not six: V8 keeps one of the 16 SIMD registers as scratch, and
+ * with 12 accumulators its allocator spills (6 × 8 ran at 38 GFLOP/s, 4 × 8
+ * at 56, same loop otherwise).
+ */
+@inline function tile4x8(pa: usize, rs: usize, cs: usize, pb: usize, lb: usize, pc: usize, lc: usize, K: i32, acc: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
-  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
-  const r2 = rs + rs, r3 = r2 + rs, r4 = r3 + rs, r5 = r4 + rs;
+  const r2 = rs + rs, r3 = r2 + rs;
   for (let k = 0; k < K; k++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let x = v128.load32_splat(pa);
@@ -33,10 +36,6 @@
     c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
     x = v128.load32_splat(pa + r3);
     c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
-    x = v128.load32_splat(pa + r4);
-    c40 = madd(x, b0, c40); c41 = madd(x, b1, c41);
-    x = v128.load32_splat(pa + r5);
-    c50 = madd(x, b0, c50); c51 = madd(x, b1, c51);
     pb += lb;
     pa += cs;
   }
@@ -45,88 +44,11 @@
     c10 = f32x4.add(c10, v128.load(pc + lc)); c11 = f32x4.add(c11, v128.load(pc + lc, 16));
     c20 = f32x4.add(c20, v128.load(pc + 2 * lc)); c21 = f32x4.add(c21, v128.load(pc + 2 * lc, 16));
     c30 = f32x4.add(c30, v128.load(pc + 3 * lc)); c31 = f32x4.add(c31, v128.load(pc + 3 * lc, 16));
-    c40 = f32x4.add(c40, v128.load(pc + 4 * lc)); c41 = f32x4.add(c41, v128.load(pc + 4 * lc, 16));
-    c50 = f32x4.add(c50, v128.load(pc + 5 * lc)); c51 = f32x4.add(c51, v128.load(pc + 5 * lc, 16));
   }
   v128.store(pc, c00); v128.store(pc, c01, 16);
   v128.store(pc + lc, c10); v128.store(pc + lc, c11, 16);
   v128.store(pc + 2 * lc, c20); v128.store(pc + 2 * lc, c21, 16);
   v128.store(pc + 3 * lc, c30); v128.store(pc + 3 * lc, c31, 16);
-  v128.store(pc + 4 * lc, c40); v128.store(pc + 4 * lc, c41, 16);
-  v128.store(pc + 5 * lc, c50); v128.store(pc + 5 * lc, c51, 16);
-}
-
-/**
- * 6 × 8 tile with A packed as [K][6] (pa) and B packed as [K][8] (pb): every
- * load has a constant offset, and the loop is unrolled by 2.
- */
-@inline function tile6x8p(pa: usize, pb: usize, pc: usize, lc: usize, K: i32, acc: i32): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
-  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
-  let k = 0;
-  for (; k + 2 <= K; k += 2) {
-    let b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let x = v128.load32_splat(pa);
-    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-    x = v128.load32_splat(pa, 4);
-    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-    x = v128.load32_splat(pa, 8);
-    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-    x = v128.load32_splat(pa, 12);
-    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
-    x = v128.load32_splat(pa, 16);
-    c40 = madd(x, b0, c40); c41 = madd(x, b1, c41);
-    x = v128.load32_splat(pa, 20);
-    c50 = madd(x, b0, c50); c51 = madd(x, b1, c51);
-    b0 = v128.load(pb, 32); b1 = v128.load(pb, 48);
-    x = v128.load32_splat(pa, 24);
-    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-    x = v128.load32_splat(pa, 28);
-    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-    x = v128.load32_splat(pa, 32);
-    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-    x = v128.load32_splat(pa, 36);
-    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
-    x = v128.load32_splat(pa, 40);
-    c40 = madd(x, b0, c40); c41 = madd(x, b1, c41);
-    x = v128.load32_splat(pa, 44);
-    c50 = madd(x, b0, c50); c51 = madd(x, b1, c51);
-    pb += 64;
-    pa += 48;
-  }
-  if (k < K) {
-    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let x = v128.load32_splat(pa);
-    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
-    x = v128.load32_splat(pa, 4);
-    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
-    x = v128.load32_splat(pa, 8);
-    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
-    x = v128.load32_splat(pa, 12);
-    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
-    x = v128.load32_splat(pa, 16);
-    c40 = madd(x, b0, c40); c41 = madd(x, b1, c41);
-    x = v128.load32_splat(pa, 20);
-    c50 = madd(x, b0, c50); c51 = madd(x, b1, c51);
-  }
-  if (acc) {
-    c00 = f32x4.add(c00, v128.load(pc)); c01 = f32x4.add(c01, v128.load(pc, 16));
-    c10 = f32x4.add(c10, v128.load(pc + lc)); c11 = f32x4.add(c11, v128.load(pc + lc, 16));
-    c20 = f32x4.add(c20, v128.load(pc + 2 * lc)); c21 = f32x4.add(c21, v128.load(pc + 2 * lc, 16));
-    c30 = f32x4.add(c30, v128.load(pc + 3 * lc)); c31 = f32x4.add(c31, v128.load(pc + 3 * lc, 16));
-    c40 = f32x4.add(c40, v128.load(pc + 4 * lc)); c41 = f32x4.add(c41, v128.load(pc + 4 * lc, 16));
-    c50 = f32x4.add(c50, v128.load(pc + 5 * lc)); c51 = f32x4.add(c51, v128.load(pc + 5 * lc, 16));
-  }
-  v128.store(pc, c00); v128.store(pc, c01, 16);
-  v128.store(pc + lc, c10); v128.store(pc + lc, c11, 16);
-  v128.store(pc + 2 * lc, c20); v128.store(pc + 2 * lc, c21, 16);
-  v128.store(pc + 3 * lc, c30); v128.store(pc + 3 * lc, c31, 16);
-  v128.store(pc + 4 * lc, c40); v128.store(pc + 4 * lc, c41, 16);
-  v128.store(pc + 5 * lc, c50); v128.store(pc + 5 * lc, c51, 16);
 }
 
 /** One row × 8 columns of C (+)= A·B. */
@@ -163,7 +85,7 @@ function tailColumns(pa: usize, cs: usize, b: usize, lb: usize, pc: usize, j0: i
   }
 }
 
-/** Rows of A per block (a multiple of 6) and the depth of one pass over K: a 256 × 8 panel of B stays in L1. */
+/** Rows of A per block (a multiple of 4) and the depth of one pass over K: a 256 × 8 panel of B stays in L1. */
 const MC: i32 = 96;
 const KC: i32 = 256;
 
@@ -172,8 +94,9 @@ const KC: i32 = 256;
  * strides (element (r, k) at a + 4·(r·rsA + k·csA)), so Aᵀ costs nothing;
  * B[K, N] has rows ldb floats apart, C rows ldc floats apart. Blocked over K
  * (KC) and M (MC) so that a panel of B is reused from L1 by every row block.
- * With `scratch` (room for KC·(N + MC) floats; 0 = none) B's panels and
- * A's 6-row panels are packed first (contiguous loads, constant offsets).
+ * With `scratch` (room for KC·N floats; 0 = none) B's 8-column panels are
+ * packed first (whole cache lines; helps when A is read transposed). Packing
+ * A as well made it slower: the unrolled packed tile spilled registers.
  */
 export function gemm(a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, N: i32, K: i32, acc: i32, scratch: usize): void {
   const rs = <usize>rsA << 2;
@@ -188,8 +111,6 @@ export function gemm(a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, c: usize,
   // Pack each K-block of B's 8-column panels contiguously (panel j at
   // scratch + j·kc·4): a panel then fills whole cache lines, half as many.
   const pack = scratch != 0 && M >= 48 && N8 > 0;
-  // Packing A pays only when many column panels reuse it.
-  const packA = pack && N8 >= 64;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(KC, K - k0);
     const ak = a + <usize>k0 * cs;
@@ -209,34 +130,12 @@ export function gemm(a: usize, rsA: i32, csA: i32, b: usize, ldb: i32, c: usize,
     }
     for (let i0 = 0; i0 < M; i0 += MC) {
       const i1 = min(i0 + MC, M);
-      const full = i0 + (i1 - i0) / 6 * 6; // rows covered by whole 6-row panels
-      if (packA) {
-        // A's 6-row panels as [kc][6] after B's panels.
-        let dst = scratch + <usize>N8 * <usize>kc * 4;
-        for (let i = i0; i < full; i += 6) {
-          let src = ak + <usize>i * rs;
-          for (let k = 0; k < kc; k++) {
-            store<f32>(dst, load<f32>(src));
-            store<f32>(dst, load<f32>(src + rs), 4);
-            store<f32>(dst, load<f32>(src + 2 * rs), 8);
-            store<f32>(dst, load<f32>(src + 3 * rs), 12);
-            store<f32>(dst, load<f32>(src + 4 * rs), 16);
-            store<f32>(dst, load<f32>(src + 5 * rs), 20);
-            src += cs;
-            dst += 24;
-          }
-        }
-      }
+      const full = i0 + (i1 - i0) / 4 * 4; // rows covered by whole 4-row tiles
       for (let j = 0; j < N8; j += 8) {
         const pb = pack ? scratch + <usize>j * <usize>kc * 4 : bk + (<usize>j << 2);
         const pl: usize = pack ? 32 : lb;
         let i = i0;
-        if (packA) {
-          const pa0 = scratch + <usize>N8 * <usize>kc * 4;
-          for (; i < full; i += 6) tile6x8p(pa0 + <usize>(i - i0) * <usize>kc * 4, pb, c + <usize>i * lc + (<usize>j << 2), lc, kc, accK);
-        } else {
-          for (; i < full; i += 6) tile6x8(ak + <usize>i * rs, rs, cs, pb, pl, c + <usize>i * lc + (<usize>j << 2), lc, kc, accK);
-        }
+        for (; i < full; i += 4) tile4x8(ak + <usize>i * rs, rs, cs, pb, pl, c + <usize>i * lc + (<usize>j << 2), lc, kc, accK);
         for (; i < i1; i++) tile1x8(ak + <usize>i * rs, cs, pb, pl, c + <usize>i * lc + (<usize>j << 2), kc, accK);
       }
       if (N8 < N) for (let i = i0; i < i1; i++) tailColumns(ak + <usize>i * rs, cs, bk, lb, c + <usize>i * lc, N8, N, kc, accK);

@@ -89,7 +89,7 @@ describe('hitrank wasm kernels for the simple CNN', () => {
         const pb = pa + M * K * 4 + 64;
         const pc = pb + K * N * 4 + 64;
         const ps = pc + M * N * 4 + 64;
-        k.reserve(ps + 256 * (N + 8 + 96) * 4);
+        k.reserve(ps + 256 * (N + 8) * 4);
         k.f32(pa, M * K).set(stored);
         k.f32(pb, K * N).set(b);
         k.f32(pc, M * N).set(c0);

@@ -1,7 +1,7 @@
 /**
  * The simple CNN's forward and backward passes on hitrank's WebAssembly
  * kernels, outside TensorFlow.js: every matrix product runs in one GEMM
- * micro-kernel (6 × 8 tiles, strided A so that Aᵀ costs nothing), bias,
+ * micro-kernel (4 × 8 tiles, strided A so that Aᵀ costs nothing), bias,
  * leaky ReLU, pooling and dropout run as fused passes over the module's
  * memory, and the backward pass reuses what the forward pass left there.
  *
@@ -104,7 +104,7 @@ export class SimpleCnnWasm {
       ['w5', f4],
       ['b5', 4],
       ['seeds', n],
-      ['scratch', 256 * (Math.max(f1, f2, f3, f4) + 8 + 96)], // gemm's packed panels (KC · (N + MC))
+      ['scratch', 256 * (Math.max(f1, f2, f3, f4) + 8)], // gemm's packed B panels (KC · N)
       ['w2flip', k2 * f2 * f1],
       ['w3T', f3 * f2],
       ['w4T', f4 * f3],
