@@ -22,6 +22,7 @@ import { HitrankError, type HitrankErrorCode } from '../errors.js';
 import { startTfjsBackend, TFJS_BACKEND_MODULES } from './tfjsBackend.js';
 import { combineShardLosses, planShards, shardDropoutDraw, shardGradients, type ShardPlan } from '../training/dataParallel.js';
 import { enableRelaxedSimd } from './relaxedSimd.js';
+import { standardizeMelsInPlace, type Standardizer } from '../training/standardizer.js';
 import { Scorer, type ScorerConfig } from '../training/scorer.js';
 import type {
   FitHistory,
@@ -136,6 +137,8 @@ interface WorkerInit {
   scorer: ScorerConfig;
   loss: StepLossSpec;
   melShape: [number, number] | null;
+  /** The workers standardise their own log-mels (the main thread copies them raw). */
+  melStandardizer: Standardizer | null;
   tagDim: number;
   layout: VarSlot[];
   weights: SharedArrayBuffer;
@@ -205,6 +208,8 @@ async function runWorker(port: NonNullable<typeof parentPort>, init: WorkerInit)
     });
     const clips = 2 * m.pairs;
     const xData = xs && init.melShape ? xs[m.slot].subarray(0, clips * init.melShape[0] * init.melShape[1]) : undefined;
+    // The main thread copied the log-mels raw; standardise here, off its core (same arithmetic, same bits).
+    if (xData && init.melShape && init.melStandardizer) standardizeMelsInPlace(xData, clips, init.melShape[0], init.melShape[1], init.melStandardizer);
     const x = xData && init.melShape ? tf.tensor3d(xData, [clips, ...init.melShape]) : null;
     const g = gs ? tf.tensor2d(gs[m.slot].subarray(0, clips * init.tagDim), [clips, init.tagDim]) : null;
     let r: ReturnType<typeof shardGradients>;
@@ -404,6 +409,7 @@ class WorkerPoolExecutor implements ParallelTrainingExecutor {
         scorer: { ...ctx.scorer },
         loss: ctx.loss,
         melShape: ctx.melShape,
+        melStandardizer: ctx.melStandardizer,
         tagDim: ctx.tagDim,
         layout: this.layout,
         weights,
@@ -494,7 +500,7 @@ class WorkerPoolExecutor implements ParallelTrainingExecutor {
     }
   }
 
-  /** Splits `batch` into shards and writes their standardised inputs into `slot`. */
+  /** Splits `batch` into shards and writes their inputs into `slot` (log-mels raw: the workers standardise them). */
   private prepare(batch: TrainingBatch, slot: number): Prepared {
     const ctx = this.ctx!;
     const t0 = performance.now();
@@ -504,7 +510,7 @@ class WorkerPoolExecutor implements ParallelTrainingExecutor {
       const songs = new Int32Array(2 * p.pairs);
       songs.set(batch.songs.subarray(p.start, p.start + p.pairs), 0);
       songs.set(batch.songs.subarray(B + p.start, B + p.start + p.pairs), p.pairs);
-      ctx.fillInputs(songs, this.xViews?.[s][slot] ?? null, this.gViews?.[s][slot] ?? null);
+      ctx.fillInputs(songs, this.xViews?.[s][slot] ?? null, this.gViews?.[s][slot] ?? null, ctx.melStandardizer !== null);
     });
     this.sums.input += performance.now() - t0;
     this.sums.inputs++;

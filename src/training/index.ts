@@ -15,7 +15,7 @@ export {
   type ResolvedSiameseHitModelOptions,
 } from './siameseHitModel.js';
 export { MODEL_FORMAT, MODEL_FORMAT_VERSION, checkModelCard, type ModelCard } from './modelCard.js';
-export { type Standardizer } from './standardizer.js';
+export { standardizeMelsInPlace, type Standardizer } from './standardizer.js';
 export {
   type StepExecutor,
   type StepLoss,

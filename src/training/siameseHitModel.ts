@@ -19,7 +19,7 @@ import { shardDropoutDraw, shardGradients, type ShardGradients } from './dataPar
 import { Scorer } from './scorer.js';
 import type { CnnKernels } from '../models/index.js';
 import type { StepExecutor, TrainingBatch, TrainingContext } from './stepExecutor.js';
-import { fitRowStandardizer, fitVectorStandardizer, identityStandardizer, type Standardizer } from './standardizer.js';
+import { fitRowStandardizer, fitVectorStandardizer, identityStandardizer, standardizeMelsInPlace, type Standardizer } from './standardizer.js';
 
 /** Options of a {@link SiameseHitModel}; the defaults are the paper's settings (DESIGN §2). */
 export interface SiameseHitModelOptions {
@@ -325,25 +325,21 @@ export class SiameseHitModel {
     };
   }
 
-  /** Writes the standardised inputs of songs `idx` of `ds` into `xBuf` / `gBuf` (null: skip that branch). */
-  private fillInputs(ds: HitDataset, idx: ArrayLike<number>, xBuf: Float32Array | null, gBuf: Float32Array | null): void {
+  /**
+   * Writes the standardised inputs of songs `idx` of `ds` into `xBuf` / `gBuf`
+   * (null: skip that branch); with `rawMels` the log-mels are copied as they
+   * are (the caller standardises them with {@link standardizeMelsInPlace}).
+   */
+  private fillInputs(ds: HitDataset, idx: ArrayLike<number>, xBuf: Float32Array | null, gBuf: Float32Array | null, rawMels = false): void {
     const B = idx.length;
     if (xBuf && this.options.audio) {
       const [rows, frames] = this.melShape!;
-      if (xBuf.length < B * rows * frames) {
-        throw new HitrankError('E_SHAPE', `the mel buffer holds ${xBuf.length} values, ${B} songs need ${B * rows * frames}.`);
+      const size = rows * frames;
+      if (xBuf.length < B * size) {
+        throw new HitrankError('E_SHAPE', `the mel buffer holds ${xBuf.length} values, ${B} songs need ${B * size}.`);
       }
-      const { mean, std } = this.melStd!;
-      for (let b = 0; b < B; b++) {
-        const m = ds.mels![idx[b]];
-        const base = b * rows * frames;
-        for (let r = 0; r < rows; r++) {
-          const mu = mean[r];
-          const inv = 1 / std[r];
-          const off = r * frames;
-          for (let t = 0; t < frames; t++) xBuf[base + off + t] = (m[off + t] - mu) * inv;
-        }
-      }
+      for (let b = 0; b < B; b++) xBuf.set(ds.mels![idx[b]].subarray(0, size), b * size);
+      if (!rawMels) standardizeMelsInPlace(xBuf, B, rows, frames, this.melStd!);
     }
     if (gBuf && this.options.tags) {
       const dim = this.tagNames!.length;
@@ -446,7 +442,8 @@ export class SiameseHitModel {
           loss: { margin: o.margin, w: o.w, ties: o.ties, rank: o.rank },
           maxPairs: batchPairs,
           variables: vars,
-          fillInputs: (songs, x, g) => this.fillInputs(train, songs, x, g),
+          fillInputs: (songs, x, g, rawMels) => this.fillInputs(train, songs, x, g, rawMels),
+          melStandardizer: this.melStd ? { mean: [...this.melStd.mean], std: [...this.melStd.std] } : null,
           applyGradients: (grads) => {
             if (grads.length !== vars.length) {
               tf.dispose(grads);

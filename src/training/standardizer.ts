@@ -80,3 +80,29 @@ function finish(sum: Float64Array, sq: Float64Array, count: number): Standardize
 export function identityStandardizer(size: number): Standardizer {
   return { mean: new Array<number>(size).fill(0), std: new Array<number>(size).fill(1) };
 }
+
+/**
+ * Standardises `clips` log-mels of `[rows, frames]` in place, row r as
+ * `(x − mean[r]) / std[r]` computed in float64 and stored as float32 — the
+ * arithmetic of `SiameseHitModel`'s inputs, shared by the model and by the
+ * data-parallel workers (which standardise their own shards), so both give
+ * the same bits.
+ *
+ * @param x - the log-mels, one after another.
+ * @param clips - how many.
+ * @param rows - mel bands.
+ * @param frames - frames per clip.
+ * @param std - the statistics ({@link Standardizer}).
+ */
+export function standardizeMelsInPlace(x: Float32Array, clips: number, rows: number, frames: number, std: Standardizer): void {
+  const { mean, std: dev } = std;
+  for (let b = 0; b < clips; b++) {
+    const base = b * rows * frames;
+    for (let r = 0; r < rows; r++) {
+      const mu = mean[r];
+      const inv = 1 / dev[r];
+      const off = base + r * frames;
+      for (let t = 0; t < frames; t++) x[off + t] = (x[off + t] - mu) * inv;
+    }
+  }
+}

@@ -12,6 +12,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { RankTermName, TieConvention } from '../losses/index.js';
 import type { ScorerConfig } from './scorer.js';
+import type { Standardizer } from './standardizer.js';
 
 /** The Eq. 3 settings a replica uses (the model's `margin`, `w`, `ties`, `rank`). */
 export interface StepLossSpec {
@@ -50,9 +51,14 @@ export interface TrainingContext {
    * Writes the standardised inputs of `songs` (training-set indices) the way
    * the in-process step builds them: `x` receives `songs.length` log-mels of
    * `melShape` one after another, `g` `songs.length` tag vectors of `tagDim`.
-   * Pass `null` for a branch the model does not have.
+   * Pass `null` for a branch the model does not have. With `rawMels` the
+   * log-mels are written unstandardised, for an executor that standardises
+   * them elsewhere (e.g. in its workers) with `standardizeMelsInPlace` and
+   * {@link TrainingContext.melStandardizer}: the same bits, off this thread.
    */
-  fillInputs(songs: ArrayLike<number>, x: Float32Array | null, g: Float32Array | null): void;
+  fillInputs(songs: ArrayLike<number>, x: Float32Array | null, g: Float32Array | null, rawMels?: boolean): void;
+  /** The per-mel-band statistics the inputs are standardised with (`null` without an audio branch). */
+  melStandardizer: Standardizer | null;
   /**
    * Applies one gradient per variable (same order and shapes as
    * `variables`) with `fit`'s optimiser (Adagrad at the current learning
