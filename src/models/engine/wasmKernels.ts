@@ -53,6 +53,9 @@ export interface WasmKernelSupport {
   relaxedSimd: boolean;
 }
 
+let simdKnown: boolean | null = null;
+let relaxedKnown = false;
+
 /**
  * Which kernel builds this runtime can run, checked now (Node 20 validates
  * relaxed SIMD only after `enableRelaxedSimd()` of `hitrank/node`; Node ≥ 22
@@ -61,8 +64,11 @@ export interface WasmKernelSupport {
  * @returns see {@link WasmKernelSupport}.
  */
 export function wasmKernelSupport(): WasmKernelSupport {
-  const simd = validates(SIMD_PROBE);
-  return { simd, relaxedSimd: simd && validates(RELAXED_PROBE) };
+  // Called on every scoring pass (resolveCnnKernels): SIMD support never
+  // changes, and relaxed SIMD, once on, stays on — only "not yet" is re-checked.
+  simdKnown ??= validates(SIMD_PROBE);
+  if (simdKnown && !relaxedKnown) relaxedKnown = validates(RELAXED_PROBE);
+  return { simd: simdKnown, relaxedSimd: relaxedKnown };
 }
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
