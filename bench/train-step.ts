@@ -382,7 +382,7 @@ function engineProfile(flavour: WasmKernelFlavour): Array<[string, number]> {
   for (let i = 0; i < runs + 2; i++) {
     if (i === 2) times.clear();
     phase = 'forward';
-    e.forward(x, B, FRAMES, w, draws, true);
+    e.forward(x, B, FRAMES, w, draws);
     phase = 'backward';
     e.backward(dy, e.tapeId);
   }

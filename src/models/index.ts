@@ -23,6 +23,7 @@ export {
   applySimpleCnnWasm,
   simpleCnnWasmAvailable,
   resolveCnnKernels,
+  checkCnnKernels,
   type ApplySimpleCnnWasmOptions,
   type CnnKernels,
 } from './engine/applySimpleCnnWasm.js';

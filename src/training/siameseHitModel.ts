@@ -17,7 +17,7 @@ import { VERSION } from '../version.js';
 import { checkModelCard, MODEL_FORMAT, MODEL_FORMAT_VERSION, type ModelCard } from './modelCard.js';
 import { shardDropoutDraw, shardGradients, type ShardGradients } from './dataParallel.js';
 import { Scorer } from './scorer.js';
-import type { CnnKernels } from '../models/index.js';
+import { checkCnnKernels, type CnnKernels } from '../models/index.js';
 import type { StepExecutor, TrainingBatch, TrainingContext } from './stepExecutor.js';
 import { fitRowStandardizer, fitVectorStandardizer, identityStandardizer, standardizeMelsInPlace, type Standardizer } from './standardizer.js';
 
@@ -175,11 +175,8 @@ function resolve(o: SiameseHitModelOptions): ResolvedSiameseHitModelOptions {
     dropout: o.dropout ?? 0.25,
     featurePreset: o.featurePreset ?? 'paper',
     seed: o.seed ?? 0,
-    cnnKernels: o.cnnKernels ?? 'auto',
+    cnnKernels: checkCnnKernels(o.cnnKernels ?? 'auto'),
   };
-  if (!['auto', 'wasm', 'tfjs'].includes(r.cnnKernels)) {
-    throw new HitrankError('E_PARAM', `cnnKernels must be 'auto', 'wasm' or 'tfjs', got '${String(r.cnnKernels)}'.`);
-  }
   if (!r.audio && !r.tags) throw new HitrankError('E_PARAM', 'audio and tags are both off: enable at least one branch.');
   assertInRange(r.margin, 'margin', 0, 1e6);
   assertInRange(r.w, 'w', 0, 1);

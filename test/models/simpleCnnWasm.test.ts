@@ -17,22 +17,12 @@ import { fillDropoutMask } from '../../src/models/layers/seededDropout.js';
 import { SimpleCnnWasm } from '../../src/models/engine/simpleCnnWasm.js';
 import { wasmKernels } from '../../src/models/engine/wasmKernels.js';
 import { thrownCode as errCode } from '../helpers/errors.js';
+import { relErr } from './tfUtil.js';
 import seedrandom from 'seedrandom';
 
 // Relaxed SIMD is behind a flag in Node 20 (test/setup turns it on too); both builds are tested.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 const FLAVOURS: WasmKernelFlavour[] = ['simd', 'relaxed-simd'];
-
-/** max |a − b| / max |b| */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < b.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return den === 0 ? num : num / den;
-}
 
 /** A simple CNN with random non-zero biases (so every gradient path is exercised). */
 function randomCnn(opts: SimpleCnnOptions, seed: number): tfl.LayersModel {
@@ -248,12 +238,12 @@ describe('hitrank wasm kernels for the simple CNN', () => {
     const engine = new SimpleCnnWasm({ nMels: 4, kernelSizes: [4, 4], filters: [8, 8, 8, 8], leakyAlpha: 0.1 });
     const w = engine.weightSizes().map((s) => new Float32Array(s).fill(0.01));
     const x = new Float32Array(2 * 4 * 20);
-    engine.forward(x, 2, 20, w, null, true);
+    engine.forward(x, 2, 20, w, null);
     const first = engine.tapeId;
-    engine.forward(x, 2, 20, w, null, true);
+    engine.forward(x, 2, 20, w, null);
     expect(errCode(() => engine.backward(new Float32Array(2), first))).toBe('E_UNSUPPORTED');
     expect(engine.backward(new Float32Array(2), engine.tapeId)).toHaveLength(10);
-    expect(errCode(() => engine.forward(x, 2, 20, w.slice(1).concat([w[0]]), null, true))).toBe('E_SHAPE');
+    expect(errCode(() => engine.forward(x, 2, 20, w.slice(1).concat([w[0]]), null))).toBe('E_SHAPE');
 
     const cnn = buildSimpleCnn({ nMels: 4, filters: [8, 8, 8, 8] });
     expect(errCode(() => applySimpleCnnWasm(cnn, tf.zeros([1, 5, 20]) as tf.Tensor3D))).toBe('E_SHAPE');

@@ -10,7 +10,7 @@ import { HitrankError } from '../../errors.js';
 import { SeededDropout } from '../layers/seededDropout.js';
 import { TimeConv } from '../layers/timeConvLayer.js';
 import { withCustomGradient } from '../ops/customGradient.js';
-import { SimpleCnnWasm, type SimpleCnnGeometry } from './simpleCnnWasm.js';
+import { SimpleCnnWasm, stages, type SimpleCnnGeometry } from './simpleCnnWasm.js';
 import { wasmKernelSupport, type WasmKernelFlavour } from './wasmKernels.js';
 
 /** Options of {@link applySimpleCnnWasm}. */
@@ -53,24 +53,17 @@ function planOf(cnn: tfl.LayersModel): Plan {
   const fail = (why: string): never => {
     throw new HitrankError('E_UNSUPPORTED', `the wasm kernels run only networks built by buildSimpleCnn: ${why}.`);
   };
-  const convs = CONV_NAMES.map((name) => {
+  const layerOf = <T extends tfl.layers.Layer>(name: string, kind: abstract new (...args: never[]) => T, kindName: string): T => {
     let layer: tfl.layers.Layer;
     try {
       layer = cnn.getLayer(name);
     } catch {
       return fail(`no layer '${name}'`);
     }
-    return layer instanceof TimeConv ? layer : fail(`layer '${name}' is not a TimeConv`);
-  });
-  const dropouts = DROPOUT_NAMES.map((name) => {
-    let layer: tfl.layers.Layer;
-    try {
-      layer = cnn.getLayer(name);
-    } catch {
-      return fail(`no layer '${name}'`);
-    }
-    return layer instanceof SeededDropout ? layer : fail(`layer '${name}' is not a SeededDropout`);
-  });
+    return layer instanceof kind ? layer : fail(`layer '${name}' is not a ${kindName}`);
+  };
+  const convs = CONV_NAMES.map((name) => layerOf(name, TimeConv, 'TimeConv'));
+  const dropouts = DROPOUT_NAMES.map((name) => layerOf(name, SeededDropout, 'SeededDropout'));
   const alpha = convs[0].leakyAlpha;
   if (alpha === null || convs.some((c) => c.leakyAlpha !== alpha)) fail('every convolution must carry the same leaky ReLU');
   if (convs[0].inputLayout !== 'channelsFirst' || convs.slice(1).some((c) => c.inputLayout !== 'channelsLast')) fail('unexpected input layouts');
@@ -136,9 +129,8 @@ export function applySimpleCnnWasm(cnn: tfl.LayersModel, x: tf.Tensor3D, options
   }
   const [n, , frames] = x.shape;
   const { kernelSizes: [k1, k2], filters: [, f2, f3, f4] } = plan.geometry;
-  const p2 = Math.floor((Math.floor((frames - k1 + 1) / 2) - k2 + 1) / 2);
+  const { p2 } = stages(frames, plan.geometry);
   if (p2 < 1) throw new HitrankError('E_TOO_SHORT', `simple CNN: ${frames} frames are too few for kernel widths [${k1}, ${k2}].`);
-  const weights = cnn.trainableWeights.map((w) => w.read());
   if (!training && n > INFERENCE_CHUNK) {
     // Inference in chunks keeps the kernels' memory (which never shrinks) at a training batch's size.
     return tf.tidy(() => {
@@ -160,10 +152,11 @@ export function applySimpleCnnWasm(cnn: tfl.LayersModel, x: tf.Tensor3D, options
     : null;
   const xData = options.xData;
   if (xData && xData.length !== x.size) throw new HitrankError('E_SHAPE', `xData has ${xData.length} values, x has ${x.size}.`);
+  const weights = cnn.trainableWeights.map((w) => w.read());
   const eng = pickEngine(plan, options.flavour);
   eng.pending = training;
   return withCustomGradient(weights, () => {
-    const scores = eng.engine.forward(xData ?? (x.dataSync() as Float32Array), n, frames, weights.map((w) => w.dataSync() as Float32Array), masks, true);
+    const scores = eng.engine.forward(xData ?? (x.dataSync() as Float32Array), n, frames, weights.map((w) => w.dataSync() as Float32Array), masks);
     const tape = eng.engine.tapeId;
     return {
       value: tf.tensor2d(scores, [n, 1]),
@@ -213,6 +206,18 @@ function pickEngine(plan: Plan, flavour: WasmKernelFlavour | undefined): PooledE
 export type CnnKernels = 'auto' | 'wasm' | 'tfjs';
 
 /**
+ * Checks a {@link CnnKernels} value (for option parsing).
+ *
+ * @param choice - the value given.
+ * @returns it, typed.
+ * @throws HitrankError `E_PARAM` for anything else.
+ */
+export function checkCnnKernels(choice: unknown): CnnKernels {
+  if (choice === 'auto' || choice === 'wasm' || choice === 'tfjs') return choice;
+  throw new HitrankError('E_PARAM', `cnnKernels must be 'auto', 'wasm' or 'tfjs', got '${String(choice)}'.`);
+}
+
+/**
  * What {@link CnnKernels} choice applies now, on the active backend.
  *
  * @param choice - the requested kernels.
@@ -220,12 +225,12 @@ export type CnnKernels = 'auto' | 'wasm' | 'tfjs';
  * @throws HitrankError `E_PARAM` for an unknown choice, `E_UNSUPPORTED` for `'wasm'` without WebAssembly SIMD.
  */
 export function resolveCnnKernels(choice: CnnKernels): 'wasm' | 'tfjs' {
+  checkCnnKernels(choice);
   if (choice === 'tfjs') return 'tfjs';
   if (choice === 'wasm') {
     if (!simpleCnnWasmAvailable()) throw new HitrankError('E_UNSUPPORTED', 'cnnKernels: "wasm" needs WebAssembly SIMD128, which this runtime lacks.');
     return 'wasm';
   }
-  if (choice !== 'auto') throw new HitrankError('E_PARAM', `cnnKernels must be 'auto', 'wasm' or 'tfjs', got '${String(choice)}'.`);
   const backend = tf.getBackend();
   return (backend === 'cpu' || backend === 'wasm') && simpleCnnWasmAvailable() ? 'wasm' : 'tfjs';
 }

@@ -27,8 +27,8 @@ export interface SimpleCnnGeometry {
   leakyAlpha: number;
 }
 
-/** Frames after each stage for an input of `frames`. */
-function stages(frames: number, g: SimpleCnnGeometry): { t1: number; p1: number; t2: number; p2: number } {
+/** Frames after each stage for an input of `frames` (p2 < 1: too short). */
+export function stages(frames: number, g: SimpleCnnGeometry): { t1: number; p1: number; t2: number; p2: number } {
   const t1 = frames - g.kernelSizes[0] + 1;
   const p1 = Math.floor(t1 / 2);
   const t2 = p1 - g.kernelSizes[1] + 1;
@@ -44,6 +44,10 @@ export interface DropoutSeeds {
   rate: number;
 }
 
+/** Memory regions of the 10 weights (trainableWeights order; conv1's rows permuted to k·nMels + c) and of their gradients. */
+const WEIGHTS = ['w1', 'b1', 'w2', 'b2', 'w3', 'b3', 'w4', 'b4', 'w5', 'b5'] as const;
+const GRADIENTS = ['dw1', 'db1', 'dw2', 'db2', 'dw3', 'db3', 'dw4', 'db4', 'dw5', 'db5'] as const;
+
 interface Layout {
   n: number;
   frames: number;
@@ -57,8 +61,9 @@ interface Layout {
  * `buildSimpleCnn` (TF Conv2D kernels), in `trainableWeights` order:
  * conv1 kernel, bias, conv2 kernel, bias, then the three 1×1 layers.
  *
- * The last forward pass with `keep: true` is the one {@link backward}
- * differentiates; a backward pass after another forward pass throws.
+ * The last forward pass is the one {@link backward} differentiates (what it
+ * needs stays in the module's memory); a backward pass after another
+ * forward pass throws.
  */
 export class SimpleCnnWasm {
   /** The network shape. */
@@ -67,7 +72,6 @@ export class SimpleCnnWasm {
   readonly kernels: WasmKernels;
   private layout: Layout | null = null;
   private tape = 0;
-  private tapeOpen = false;
 
   /**
    * @param geometry - the network shape.
@@ -86,23 +90,15 @@ export class SimpleCnnWasm {
 
   private plan(n: number, frames: number): Layout {
     if (this.layout && this.layout.n === n && this.layout.frames === frames) return this.layout;
-    const { nMels: c0, kernelSizes: [k1, k2], filters: [f1, f2, f3, f4] } = this.geometry;
+    const { nMels: c0, kernelSizes: [, k2], filters: [f1, f2, f3, f4] } = this.geometry;
     const { t1, p1, t2, p2 } = stages(frames, this.geometry);
     const r = n * p2;
     const pad2 = t2 + 2 * (k2 - 1);
-    const sizes: [string, number][] = [
+    const sizes = this.weightSizes();
+    const regions: [string, number][] = [
       ['x', n * c0 * frames],
       ['xT', n * frames * c0],
-      ['w1', k1 * c0 * f1],
-      ['b1', f1],
-      ['w2', k2 * f1 * f2],
-      ['b2', f2],
-      ['w3', f2 * f3],
-      ['b3', f3],
-      ['w4', f3 * f4],
-      ['b4', f4],
-      ['w5', f4],
-      ['b5', 4],
+      ...WEIGHTS.map((name, i): [string, number] => [name, sizes[i]]),
       ['seeds', n],
       ['scratch', 256 * (Math.max(f1, f2, f3, f4) + 8)], // gemm's packed B panels (KC · N)
       ['w2flip', k2 * f2 * f1],
@@ -129,20 +125,11 @@ export class SimpleCnnWasm {
       ['gpad', n * pad2 * f2],
       ['gp1', n * p1 * f1],
       ['gy1', n * t1 * f1],
-      ['dw1', k1 * c0 * f1],
-      ['db1', f1],
-      ['dw2', k2 * f1 * f2],
-      ['db2', f2],
-      ['dw3', f2 * f3],
-      ['db3', f3],
-      ['dw4', f3 * f4],
-      ['db4', f4],
-      ['dw5', f4],
-      ['db5', 4],
+      ...GRADIENTS.map((name, i): [string, number] => [name, sizes[i]]),
     ];
     const layout: Layout = { n, frames, end: 0 };
     let at = this.kernels.base;
-    for (const [name, floats] of sizes) {
+    for (const [name, floats] of regions) {
       layout[name] = at;
       at += Math.ceil((floats * 4) / 64) * 64; // 64-byte aligned regions
     }
@@ -160,10 +147,9 @@ export class SimpleCnnWasm {
    * @param frames - frames per clip.
    * @param weights - the 10 weights (see the class comment).
    * @param masks - the three dropout layers' draws for training (null = no dropout at that layer), or null.
-   * @param keep - keep what {@link backward} needs.
    * @returns one score per clip (a fresh array).
    */
-  forward(x: Float32Array, n: number, frames: number, weights: readonly Float32Array[], masks: readonly (DropoutSeeds | null)[] | null, keep: boolean): Float32Array {
+  forward(x: Float32Array, n: number, frames: number, weights: readonly Float32Array[], masks: readonly (DropoutSeeds | null)[] | null): Float32Array {
     const g = this.geometry;
     const { nMels: c0, kernelSizes: [k1, k2], filters: [f1, f2, f3, f4], leakyAlpha: alpha } = g;
     const { t1, p1, t2, p2 } = stages(frames, g);
@@ -186,15 +172,8 @@ export class SimpleCnnWasm {
     for (let c = 0; c < c0; c++) {
       for (let k = 0; k < k1; k++) w1.set(src1.subarray((c * k1 + k) * f1, (c * k1 + k + 1) * f1), (k * c0 + c) * f1);
     }
-    K.f32(L.b1, f1).set(weights[1]);
-    K.f32(L.w2, k2 * f1 * f2).set(weights[2]); // [1, k2, f1, f2]: rows k·f1 + c already
-    K.f32(L.b2, f2).set(weights[3]);
-    K.f32(L.w3, f2 * f3).set(weights[4]);
-    K.f32(L.b3, f3).set(weights[5]);
-    K.f32(L.w4, f3 * f4).set(weights[6]);
-    K.f32(L.b4, f4).set(weights[7]);
-    K.f32(L.w5, f4).set(weights[8]);
-    K.f32(L.b5, 1).set(weights[9]);
+    // The others as they are (conv2's [1, k2, f1, f2] has rows k·f1 + c already).
+    for (let i = 1; i < WEIGHTS.length; i++) K.f32(L[WEIGHTS[i]], sizes[i]).set(weights[i]);
 
     const framesBytes = frames * c0 * 4;
     for (let b = 0; b < n; b++) {
@@ -235,7 +214,6 @@ export class SimpleCnnWasm {
       scores[b] = s / p2;
     }
     this.tape++;
-    this.tapeOpen = keep;
     this.inputs = { in3, in4, in5, masks: dropout ? [masks[0] !== null, masks[1] !== null, masks[2] !== null] : [false, false, false] };
     return scores;
   }
@@ -249,15 +227,15 @@ export class SimpleCnnWasm {
 
   /**
    * Gradients of `Σ_b dScores[b] · score_b` with respect to the 10 weights of
-   * the last forward pass run with `keep: true`.
+   * the last forward pass.
    *
    * @param dScores - one value per clip.
    * @param tapeId - the {@link tapeId} read right after that forward pass.
    * @returns 10 fresh arrays in the weights' layouts.
-   * @throws HitrankError `E_STATE` when another forward pass ran in between.
+   * @throws HitrankError `E_UNSUPPORTED` when another forward pass ran in between.
    */
   backward(dScores: Float32Array, tapeId: number): Float32Array[] {
-    if (!this.tapeOpen || tapeId !== this.tape || !this.layout || !this.inputs) {
+    if (tapeId !== this.tape || !this.layout || !this.inputs) {
       throw new HitrankError('E_UNSUPPORTED', 'simple CNN (wasm kernels): this backward pass does not follow its forward pass — another forward pass ran in between.');
     }
     const L = this.layout;
@@ -335,19 +313,8 @@ export class SimpleCnnWasm {
     for (let c = 0; c < c0; c++) {
       for (let k = 0; k < k1; k++) dK1.set(dw1.subarray((k * c0 + c) * f1, (k * c0 + c + 1) * f1), (c * k1 + k) * f1);
     }
-    const copy = (region: string, size: number) => K.f32(L[region], size).slice();
-    return [
-      dK1,
-      copy('db1', f1),
-      copy('dw2', k2 * f1 * f2),
-      copy('db2', f2),
-      copy('dw3', f2 * f3),
-      copy('db3', f3),
-      copy('dw4', f3 * f4),
-      copy('db4', f4),
-      copy('dw5', f4),
-      copy('db5', 1),
-    ];
+    const sizes = this.weightSizes();
+    return GRADIENTS.map((name, i) => (i === 0 ? dK1 : K.f32(L[name], sizes[i]).slice()));
   }
 }
 
